@@ -1,0 +1,26 @@
+# client_hub developer commands. Everything they create lives in ./var (git-ignored).
+PYTHON ?= python3
+MANAGE = $(PYTHON) dev/manage.py
+
+.PHONY: setup test test-pure run demo-reset lint i18n seed bench stop-db
+
+setup:      ## install what is missing, find Odoo 19, start the project PostgreSQL
+	$(MANAGE) setup
+test:       ## both tiers; last line: N passed, N failed, N skipped
+	$(MANAGE) test
+test-pure:  ## only the pure-Python tier
+	$(MANAGE) test --pure-only
+run:        ## demo database on http://127.0.0.1:8069 (admin / admin)
+	$(MANAGE) run
+demo-reset: ## drop and re-create the demo database, then run
+	$(MANAGE) run --reset
+lint:       ## ruff + pylint-odoo (OCA rules)
+	$(MANAGE) lint
+i18n:       ## export i18n/client_hub.pot and i18n/fr.po with Odoo's tooling
+	$(MANAGE) i18n
+seed:       ## 2,000 clients x 25 invoices into database client_hub_bench
+	$(MANAGE) seed --fresh
+bench:      ## run bench/bench_*.py
+	$(MANAGE) bench
+stop-db:    ## stop the project-local PostgreSQL cluster
+	$(MANAGE) stop-db

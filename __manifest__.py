@@ -1,0 +1,36 @@
+# Copyright 2026 client_hub contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Client Hub",
+    "summary": "Client profiles, 360° dashboard, per-client email templates, "
+    "magic-link client portal and support tickets",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/client-hub/client_hub",
+    "author": "client_hub contributors",
+    "license": "AGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": [
+        "mail",
+        "portal",
+        "base_vat",
+        "account_payment",
+        "payment_stripe",
+        "sale_management",
+        "helpdesk_mgmt",
+    ],
+    "external_dependencies": {
+        "python": ["pyjwt"],
+    },
+    "data": [
+        "security/client_hub_security.xml",
+        "security/ir.model.access.csv",
+        "views/client_hub_menus.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "client_hub/static/tests/tours/**/*.js",
+        ],
+    },
+}

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Screenshots of the running demo for the README, with headless Chromium over CDP.
+
+    python dev/screenshot.py --url http://127.0.0.1:8069 --out docs/screenshots \
+        clients=/odoo/clients client=/odoo/clients/7
+
+Logs in as admin/admin (JSON-RPC), hands the session cookie to Chromium and captures each
+page once the web client is idle. Needs `websocket-client` (Odoo's test requirements).
+"""
+import argparse
+import base64
+import itertools
+import json
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import websocket
+
+
+def login(base, db, user, password):
+    req = urllib.request.Request(  # noqa: S310 (http URL checked in main)
+        f"{base}/web/session/authenticate",
+        data=json.dumps({"jsonrpc": "2.0", "params": {"db": db, "login": user, "password": password}}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310
+        cookie = resp.headers.get("Set-Cookie", "")
+        body = json.loads(resp.read())
+    if body.get("error"):
+        raise SystemExit(f"login failed: {body['error']}")
+    return cookie.split("session_id=", 1)[1].split(";", 1)[0]
+
+
+class Chrome:
+    def __init__(self, width, height):
+        self.profile = tempfile.mkdtemp(prefix="client-hub-shot-")
+        binary = shutil.which("chromium") or shutil.which("google-chrome")
+        self.proc = subprocess.Popen(
+            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--hide-scrollbars", f"--window-size={width},{height}", "--remote-debugging-port=0",
+             f"--user-data-dir={self.profile}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        port_file = Path(self.profile, "DevToolsActivePort")
+        for _ in range(100):
+            if port_file.exists() and port_file.read_text().strip():
+                break
+            time.sleep(0.1)
+        port = int(port_file.read_text().splitlines()[0])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as resp:
+            target = next(t for t in json.loads(resp.read()) if t["type"] == "page")
+        self.ws = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=60)
+        self.ids = itertools.count(1)
+
+    def call(self, method, **params):
+        msg_id = next(self.ids)
+        self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == msg_id:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+
+    def wait_idle(self, timeout=30):
+        """Until the page is loaded and Odoo's web client has no pending RPC for a moment."""
+        deadline = time.time() + timeout
+        quiet = 0
+        while time.time() < deadline:
+            busy = "document.querySelector('.o_loading_indicator, .o_blockUI') ? 'busy' : 'idle'"
+            state = self.call("Runtime.evaluate", expression=f"document.readyState + '|' + ({busy})")
+            state = state["result"].get("value", "")
+            quiet = quiet + 1 if state == "complete|idle" else 0
+            if quiet >= 4:
+                return
+            time.sleep(0.5)
+
+    def close(self):
+        self.ws.close()
+        self.proc.terminate()
+        self.proc.wait(10)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="http://127.0.0.1:8069")
+    parser.add_argument("--db", default="client_hub_demo")
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--password", default="admin")
+    parser.add_argument("--out", default="docs/screenshots")
+    parser.add_argument("--width", type=int, default=1400)
+    parser.add_argument("--height", type=int, default=860)
+    parser.add_argument("--anonymous", action="store_true", help="do not log in (portal pages)")
+    parser.add_argument("pages", nargs="+", help="name=/path")
+    args = parser.parse_args()
+    if not args.url.startswith(("http://", "https://")):
+        parser.error("--url must be an http(s) URL")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    chrome = Chrome(args.width, args.height)
+    try:
+        chrome.call("Page.enable")
+        chrome.call("Network.enable")
+        if not args.anonymous:
+            sid = login(args.url, args.db, args.login, args.password)
+            chrome.call("Network.setCookie", name="session_id", value=sid, url=args.url, path="/")
+        for page in args.pages:
+            name, path = page.split("=", 1)
+            chrome.call("Page.navigate", url=args.url + path)
+            time.sleep(1.5)
+            chrome.wait_idle()
+            time.sleep(1.0)
+            shot = chrome.call("Page.captureScreenshot", format="png")
+            (out / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
+            print(f"{out / (name + '.png')}: {args.url}{path}")
+    finally:
+        chrome.close()
+
+
+if __name__ == "__main__":
+    main()

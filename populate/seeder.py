@@ -1,0 +1,418 @@
+# Copyright 2026 client_hub contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Realistic client data, fast: for tests, benchmarks and the demo database.
+
+Not loaded by the addon itself: tests, ``bench/`` scripts and ``make run`` import it.
+Everything goes through the ORM (so every stored field is what Odoo computes), in batches:
+partners, invoices and credit notes are created and posted a few hundred at a time and
+payments are reconciled with one reconciliation plan per batch.
+"""
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from odoo import Command, fields
+
+from ..lib.seed_plan import plan_clients
+
+_logger = logging.getLogger(__name__)
+
+QUIET_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "no_reset_password": True,
+}
+
+
+@dataclass
+class SeedResult:
+    clients: int = 0
+    contacts: int = 0
+    invoices: int = 0
+    credit_notes: int = 0
+    payments: int = 0
+    seconds: float = 0.0
+
+    def __str__(self):
+        return (
+            f"{self.clients} clients, {self.contacts} contacts, {self.invoices} invoices, "
+            f"{self.credit_notes} credit notes, {self.payments} payments in {self.seconds:.1f}s"
+        )
+
+
+class Seeder:
+    """Create clients with invoices in every state for ``env.company``."""
+
+    def __init__(self, env, seed=1, today=None):
+        self.env = env(context=dict(env.context, **QUIET_CONTEXT))
+        self.seed_value = seed
+        self.today = today or fields.Date.context_today(env["res.partner"])
+        self.company = self.env.company
+        self.currency = self.company.currency_id
+        self._countries = {}
+
+    # ------------------------------------------------------------------ setup helpers
+    @property
+    def sale_journal(self):
+        return self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.company.id)], limit=1
+        )
+
+    @property
+    def bank_journal(self):
+        return self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1
+        )
+
+    def foreign_currency(self):
+        """EUR (or USD for a EUR company), active and with a rate, for foreign clients."""
+        code = "USD" if self.currency.name == "EUR" else "EUR"
+        currency = self.env["res.currency"].with_context(active_test=False).search(
+            [("name", "=", code)], limit=1
+        )
+        if not currency.active:
+            currency.active = True
+        if not currency.rate_ids.filtered(lambda r: r.company_id == self.company):
+            self.env["res.currency.rate"].create(
+                {
+                    "currency_id": currency.id,
+                    "company_id": self.company.id,
+                    "name": self.today - timedelta(days=800),
+                    "rate": 0.92 if code == "EUR" else 1.08,
+                }
+            )
+        return currency
+
+    def country(self, code):
+        if code not in self._countries:
+            self._countries[code] = self.env["res.country"].search([("code", "=", code)], limit=1)
+        return self._countries[code]
+
+    def sale_tax(self):
+        return self.company.account_sale_tax_id
+
+    # ------------------------------------------------------------------ bulk seeding
+    def seed(self, n_clients, invoices_per_client, batch_size=100, name_prefix="Seed Client"):
+        """Seed ``n_clients`` companies (1-3 contacts each) with ``invoices_per_client``
+        documents each: drafts, sent, overdue, partially and fully paid invoices, open
+        credit notes and cancelled ones. Returns a :class:`SeedResult`."""
+        started = time.time()
+        result = SeedResult()
+        foreign = self.foreign_currency()
+        plans = plan_clients(
+            n_clients, invoices_per_client, seed=self.seed_value, today=self.today,
+            name_prefix=name_prefix,
+        )
+        batch = []
+        for plan in plans:
+            batch.append(plan)
+            if len(batch) == batch_size:
+                self._seed_batch(batch, foreign, result)
+                batch = []
+        if batch:
+            self._seed_batch(batch, foreign, result)
+        self.env.flush_all()
+        result.seconds = time.time() - started
+        _logger.info("client_hub seeder: %s", result)
+        return result
+
+    def _seed_batch(self, plans, foreign, result):
+        Partner = self.env["res.partner"]
+        companies = Partner.create(
+            [
+                {
+                    "name": plan.name,
+                    "is_company": True,
+                    "customer_rank": 1,
+                    "email": plan.email,
+                    "street": plan.street,
+                    "city": plan.city,
+                    "zip": plan.zip,
+                    "country_id": self.country(plan.country_code).id,
+                }
+                for plan in plans
+            ]
+        )
+        contacts = Partner.create(
+            [
+                {"name": name, "email": email, "parent_id": company.id, "type": "contact"}
+                for plan, company in zip(plans, companies, strict=True)
+                for name, email in plan.contacts
+            ]
+        )
+        result.clients += len(companies)
+        result.contacts += len(contacts)
+
+        tax = self.sale_tax()
+        move_vals, move_plans = [], []
+        for plan, company in zip(plans, companies, strict=True):
+            for inv in plan.invoices:
+                move_vals.append(
+                    {
+                        "move_type": inv.move_type,
+                        "partner_id": company.id,
+                        "invoice_date": inv.invoice_date,
+                        "invoice_date_due": inv.due_date,
+                        "journal_id": self.sale_journal.id,
+                        "currency_id": (foreign if inv.foreign_currency else self.currency).id,
+                        "is_move_sent": inv.sent,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": inv.description,
+                                    "quantity": inv.quantity,
+                                    "price_unit": inv.price_unit,
+                                    "tax_ids": [Command.set(tax.ids)],
+                                }
+                            )
+                        ],
+                    }
+                )
+                move_plans.append(inv)
+        moves = self.env["account.move"].create(move_vals)
+        by_kind = {}
+        for move, inv in zip(moves, move_plans, strict=True):
+            by_kind.setdefault(inv.kind, []).append(move.id)
+        Move = self.env["account.move"]
+        to_post = Move.browse([m.id for m, i in zip(moves, move_plans, strict=True) if i.posted])
+        to_post.action_post()
+        Move.browse(by_kind.get("cancelled", [])).button_cancel()
+        result.invoices += sum(1 for i in move_plans if i.move_type == "out_invoice")
+        result.credit_notes += sum(1 for i in move_plans if i.move_type == "out_refund")
+
+        to_pay = [(m, i) for m, i in zip(moves, move_plans, strict=True) if i.paid_fraction]
+        result.payments += self._pay(to_pay)
+
+    def _pay(self, pairs):
+        """Customer payments as bank-journal entries, one per client, currency and month
+        (a bank transfer settling that month's invoices), reconciled in one plan."""
+        if not pairs:
+            return 0
+        journal = self.bank_journal
+        bank_account = journal.default_account_id
+        groups = {}
+        for move, inv in pairs:
+            key = (move.commercial_partner_id, move.currency_id, inv.payment_date.replace(day=1))
+            groups.setdefault(key, []).append((move, inv))
+        vals_list, receivables = [], []
+        for (partner, currency, _month), items in groups.items():
+            date = max(inv.payment_date for _move, inv in items)
+            lines, total_currency, total_balance, group_receivables = [], 0.0, 0.0, []
+            for move, inv in items:
+                receivable = move.line_ids.filtered(
+                    lambda line: line.account_id.account_type == "asset_receivable"
+                )
+                amount = currency.round(move.amount_total * inv.paid_fraction)
+                balance = currency._convert(amount, self.currency, self.company, date)
+                lines.append(
+                    Command.create(
+                        {"partner_id": partner.id, "currency_id": currency.id,
+                         "account_id": receivable.account_id.id, "name": f"Payment {move.name}",
+                         "amount_currency": -amount, "balance": -balance}
+                    )
+                )
+                total_currency += amount
+                total_balance += balance
+                group_receivables.append(receivable)
+            lines.append(
+                Command.create(
+                    {"partner_id": partner.id, "currency_id": currency.id,
+                     "account_id": bank_account.id, "name": f"Transfer from {partner.name}",
+                     "amount_currency": total_currency, "balance": total_balance}
+                )
+            )
+            vals_list.append({"move_type": "entry", "journal_id": journal.id, "date": date,
+                              "ref": f"Transfer from {partner.name}", "line_ids": lines})
+            receivables.append(group_receivables)
+        payments = self.env["account.move"].create(vals_list)
+        payments.action_post()
+        plan = []
+        for payment, group_receivables in zip(payments, receivables, strict=True):
+            by_name = {line.name: line for line in payment.line_ids}
+            for receivable in group_receivables:
+                plan.append(receivable + by_name[f"Payment {receivable.move_id.name}"])
+        self.env["account.move.line"]._reconcile_plan(plan)
+        return len(payments)
+
+    # ------------------------------------------------------------------ demo database
+    def seed_demo(self):
+        """A handful of named clients with documents in every state, quotes and tickets,
+        created the way a user would (Odoo's payment and reversal wizards)."""
+        env = self.env
+        today = self.today
+        foreign = self.foreign_currency()
+        tax = self.sale_tax()
+        env.ref("base.user_admin").lang = "en_US"  # the README's screenshots are in English
+        self.company.write(
+            {
+                "name": "Northwind Services",
+                "street": "8 Harbour Road",
+                "city": "Boston",
+                "zip": "02108",
+                "country_id": self.country("US").id,
+                "email": "billing@northwind.example",
+                "phone": "+1 617 555 0100",
+            }
+        )
+        product = env["product.product"].create(
+            {"name": "Consulting hour", "type": "service", "list_price": 120.0,
+             "taxes_id": [Command.set(tax.ids)]}
+        )
+        Partner = env["res.partner"]
+        zygo = Partner.create(
+            {
+                "name": "Zygomatic Widgets SA", "is_company": True, "customer_rank": 1,
+                "vat": "BE0477472701", "email": "accounts@zygomatic.example",
+                "phone": "+32 2 555 01 23", "street": "Rue Haute 12", "city": "Brussels",
+                "zip": "1000", "country_id": self.country("BE").id, "lang": "fr_FR"
+                if env["res.lang"]._lang_get("fr_FR") else "en_US",
+            }
+        )
+        julie = Partner.create(
+            {"name": "Julie Peeters", "parent_id": zygo.id, "email": "julie.peeters@zygomatic.example",
+             "function": "Finance manager"}
+        )
+        Partner.create(
+            {"name": "Marc Dupont", "parent_id": zygo.id, "email": "marc.dupont@zygomatic.example"}
+        )
+        colbert = Partner.create(
+            {
+                "name": "Boulangerie Colbert", "is_company": True, "customer_rank": 1,
+                "email": "compta@colbert.example", "street": "3 Place Colbert", "city": "Lyon",
+                "zip": "69001", "country_id": self.country("FR").id,
+            }
+        )
+        harbor = Partner.create(
+            {
+                "name": "Harbor Dental Clinic", "is_company": True, "customer_rank": 1,
+                "email": "office@harbordental.example", "street": "41 Atlantic Ave",
+                "city": "Boston", "zip": "02110", "country_id": self.country("US").id,
+            }
+        )
+        Partner.create({"name": "Dr. Sam Patel", "parent_id": harbor.id,
+                        "email": "sam.patel@harbordental.example"})
+        nina = Partner.create(
+            {"name": "Nina Keller", "customer_rank": 1, "email": "nina.keller@example.com",
+             "street": "Seestrasse 5", "city": "Zurich", "zip": "8002",
+             "country_id": self.country("CH").id}
+        )
+        lakeside = Partner.create(
+            {"name": "Lakeside Architects Ltd", "is_company": True, "customer_rank": 1,
+             "email": "finance@lakeside.example", "street": "9 Kings Road", "city": "London",
+             "zip": "SW3 4RP", "country_id": self.country("GB").id}
+        )
+
+        def invoice(partner, days_ago, lines, currency=None, post=True, sent=True, move_type="out_invoice"):
+            move = env["account.move"].create(
+                {
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "invoice_date": today - timedelta(days=days_ago),
+                    "invoice_date_due": today - timedelta(days=days_ago - 30),
+                    "currency_id": (currency or self.currency).id,
+                    "invoice_line_ids": [
+                        Command.create({"product_id": product.id, "name": name, "quantity": qty,
+                                        "price_unit": price, "tax_ids": [Command.set(tax.ids)]})
+                        for name, qty, price in lines
+                    ],
+                }
+            )
+            if post:
+                move.action_post()
+                move.is_move_sent = sent
+            return move
+
+        def pay(move, amount=None, days_after=5):
+            wizard = env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=move.ids
+            ).create({"payment_date": move.invoice_date + timedelta(days=days_after),
+                      "journal_id": self.bank_journal.id})
+            if amount:
+                wizard.write({"amount": amount, "payment_difference_handling": "open"})
+            wizard.action_create_payments()
+
+        # Zygomatic: every state
+        invoice(zygo, 2, [("Discovery workshop", 4, 120.0)], post=False)
+        invoice(julie, 10, [("Monthly support retainer", 10, 120.0)])
+        partial = invoice(zygo, 40, [("Website redesign, phase 1", 25, 120.0)])
+        pay(partial, amount=1200.0)
+        paid = invoice(zygo, 90, [("Security audit", 16, 120.0)])
+        pay(paid)
+        invoice(zygo, 75, [("Hosting and maintenance, Q3", 6, 120.0)])  # overdue
+        to_refund = invoice(zygo, 120, [("Training session", 8, 120.0)])
+        pay(to_refund)
+        reversal = env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=to_refund.ids
+        ).create({"reason": "Session shortened by two hours", "journal_id": to_refund.journal_id.id,
+                  "date": today - timedelta(days=100)})
+        refund = env["account.move"].browse(reversal.refund_moves()["res_id"])
+        refund.invoice_line_ids.quantity = 2
+        refund.action_post()
+        cancelled = invoice(zygo, 15, [("Duplicate entry", 1, 120.0)], post=False)
+        cancelled.button_cancel()
+        # Boulangerie Colbert: foreign currency (EUR)
+        eur_paid = invoice(colbert, 200, [("Point-of-sale setup", 12, 95.0)], currency=foreign)
+        pay(eur_paid)
+        invoice(colbert, 50, [("Menu board design", 5, 95.0)], currency=foreign)  # overdue
+        invoice(colbert, 5, [("Seasonal campaign", 3, 95.0)], currency=foreign)
+        # Harbor Dental: paid and partially paid
+        pay(invoice(harbor, 300, [("Patient portal integration", 30, 120.0)]))
+        pay(invoice(harbor, 20, [("Staff training", 6, 120.0)]), amount=300.0)
+        # Nina Keller (individual)
+        pay(invoice(nina, 60, [("Personal branding session", 2, 120.0)]))
+        invoice(nina, 3, [("Portfolio review", 1, 120.0)])
+        # Lakeside: overdue, open credit note, draft
+        invoice(lakeside, 95, [("Building permit drawings", 20, 120.0)])
+        invoice(lakeside, 30, [("Goodwill discount", 1, 240.0)], move_type="out_refund")
+        invoice(lakeside, 1, [("3D walkthrough", 10, 120.0)], post=False)
+
+        # Quotes: sent, accepted, rejected, expired
+        def quote(partner, qty, days_ago=3, validity=30):
+            return env["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "date_order": fields.Datetime.now() - timedelta(days=days_ago),
+                    "validity_date": today - timedelta(days=days_ago) + timedelta(days=validity),
+                    "order_line": [Command.create({"product_id": product.id, "product_uom_qty": qty})],
+                }
+            )
+
+        quote(zygo, 40).write({"state": "sent"})
+        quote(zygo, 12, days_ago=20).action_confirm()
+        quote(zygo, 80, days_ago=35).action_cancel()
+        quote(zygo, 6, days_ago=60, validity=15).write({"state": "sent"})  # expired
+        quote(lakeside, 25).write({"state": "sent"})
+        quote(harbor, 10, days_ago=10).action_confirm()
+
+        # Support tickets
+        Ticket = env["helpdesk.ticket"]
+        Ticket.create(
+            {"name": "Can you update our billing address?", "partner_id": julie.id,
+             "partner_name": julie.name, "partner_email": julie.email,
+             "description": "<p>We moved to Avenue Louise 54, 1050 Brussels.</p>"}
+        )
+        Ticket.create(
+            {"name": "Question about line 3 of my last invoice", "partner_id": zygo.id,
+             "partner_name": zygo.name, "partner_email": zygo.email,
+             "description": "<p>What does the maintenance line cover?</p>"}
+        )
+        Ticket.create(
+            {"name": "Receipt for the September payment", "partner_id": harbor.id,
+             "partner_name": harbor.name, "partner_email": harbor.email,
+             "description": "<p>Could you send the payment receipt again?</p>"}
+        )
+        return {"clients": zygo | colbert | harbor | nina | lakeside, "contact": julie}
+
+
+def demo_info(env, base_url):
+    """Lines the run command shows under its banner (prefixed with ``DEMO``)."""
+    clients = env["res.partner"].search(
+        [("customer_rank", ">", 0), ("parent_id", "=", False)], order="name"
+    )
+    return [
+        f"DEMO clients: {', '.join(clients.mapped('name'))}",
+        f"DEMO Client Hub > Clients: {base_url}/odoo/clients",
+    ]

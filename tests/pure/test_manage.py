@@ -1,0 +1,109 @@
+"""How the developer commands find Odoo 19 and what they say when they can't."""
+import importlib.util
+import os
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+from unittest import mock
+
+REPO = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("client_hub_manage", REPO / "dev" / "manage.py")
+manage = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = manage
+_spec.loader.exec_module(manage)
+
+
+def fake_odoo(version: int) -> Path:
+    root = Path(tempfile.mkdtemp())
+    (root / "odoo").mkdir()
+    (root / "odoo" / "release.py").write_text(
+        f"version_info = ({version}, 0, 0, 'final', 0, '')\n", encoding="utf-8")
+    (root / "odoo-bin").write_text("#!/usr/bin/env python3\n", encoding="utf-8")
+    (root / "addons").mkdir()
+    return root
+
+
+class TestFindOdoo(unittest.TestCase):
+    def setUp(self):
+        nowhere = Path(tempfile.mkdtemp())
+        patches = [
+            mock.patch.object(manage, "CONVENTIONAL_SRC", nowhere / "19.0"),
+            mock.patch.object(manage, "VAR", nowhere / "var"),
+            mock.patch.object(manage, "venv_candidates", lambda: []),
+            mock.patch.object(manage, "_python_imports", lambda python, code: None),
+            mock.patch.dict(os.environ, {}, clear=False),
+        ]
+        for p in patches:
+            p.start()
+            self.addCleanup(p.stop)
+        os.environ.pop("ODOO_SRC", None)
+
+    def test_odoo_src_first(self):
+        src = fake_odoo(19)
+        os.environ["ODOO_SRC"] = str(src)
+        odoo = manage.find_odoo()
+        self.assertEqual(odoo.src, src.resolve())
+        self.assertIn("ODOO_SRC", odoo.origin)
+        self.assertEqual(odoo.command[-1], str(src.resolve() / "odoo-bin"))
+        self.assertEqual(odoo.addons_paths, [src.resolve() / "addons"])
+
+    def test_odoo_src_wrong_version_is_an_error(self):
+        os.environ["ODOO_SRC"] = str(fake_odoo(18))
+        with self.assertRaisesRegex(manage.SetupError, "found Odoo 18"):
+            manage.find_odoo()
+        os.environ["ODOO_SRC"] = tempfile.mkdtemp()
+        with self.assertRaisesRegex(manage.SetupError, "release.py missing"):
+            manage.find_odoo()
+
+    def test_conventional_location(self):
+        src = fake_odoo(19)
+        with mock.patch.object(manage, "CONVENTIONAL_SRC", src):
+            odoo = manage.find_odoo()
+        self.assertEqual(odoo.src, src)
+        self.assertIn("conventional", odoo.origin)
+
+    def test_importable_odoo(self):
+        src = fake_odoo(19)
+        answer = f"19 {src}"
+        with mock.patch.object(manage, "_python_imports", lambda python, code: answer if "release" in code else None):
+            odoo = manage.find_odoo()
+        self.assertIn("importable", odoo.origin)
+        self.assertEqual(odoo.src, src)
+
+    def test_nothing_found_explains_every_option(self):
+        self.assertIsNone(manage.find_odoo())
+        text = manage.NO_ODOO_HELP.format(url=manage.OFFICIAL_GIT)
+        for option in ("ODOO_SRC", "/opt/odoo/19.0", "import odoo", "official source", "make setup"):
+            self.assertIn(option, text)
+
+    def test_test_command_skips_odoo_tier_loudly(self):
+        """Without Odoo, `test` runs the pure tier, says why the Odoo tier was skipped, and
+        still ends with the summary line."""
+        import contextlib
+        import io
+        out = io.StringIO()
+        with mock.patch.object(manage, "run_pure_tier", lambda: manage.testsummary.Counts(4, 0, 0)), \
+                mock.patch.object(manage.Path, "mkdir", lambda *a, **k: None), \
+                contextlib.redirect_stdout(out):
+            rc = manage.main(["test"])
+        text = out.getvalue()
+        self.assertEqual(rc, 0)
+        self.assertIn("ODOO TIER SKIPPED", text)
+        self.assertIn("No Odoo 19 was found", text)
+        self.assertEqual(text.strip().splitlines()[-1], "4 passed, 0 failed, 0 skipped")
+
+
+class TestSetupWithoutOdoo(TestFindOdoo):
+    def test_setup_says_what_is_missing(self):
+        import contextlib
+        import io
+        out = io.StringIO()
+        os.environ["CLIENT_HUB_NO_FETCH"] = "1"
+        self.addCleanup(os.environ.pop, "CLIENT_HUB_NO_FETCH", None)
+        with mock.patch.object(manage, "ensure_system_packages", lambda: None), \
+                contextlib.redirect_stdout(out):
+            rc = manage.main(["setup"])
+        self.assertEqual(rc, 2)
+        self.assertIn("SETUP INCOMPLETE: Odoo 19 not found", out.getvalue())
+        self.assertIn("ODOO_SRC=", out.getvalue())

@@ -1,0 +1,58 @@
+"""The addon's manifest and file layout, checked without Odoo."""
+import ast
+import glob
+import unittest
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+OSI = {"AGPL-3", "LGPL-3", "GPL-3", "GPL-3 or any later version", "MIT", "Apache-2.0"}
+
+
+class TestManifest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.manifest = ast.literal_eval((REPO / "__manifest__.py").read_text(encoding="utf-8"))
+
+    def test_identity(self):
+        self.assertEqual(self.manifest["version"], "19.0.1.0.0")
+        self.assertIn(self.manifest["license"], OSI)
+        self.assertTrue(self.manifest["installable"])
+
+    def test_dependencies(self):
+        for dep in ("account_payment", "payment_stripe", "sale_management", "portal", "mail",
+                    "base_vat", "helpdesk_mgmt"):
+            self.assertIn(dep, self.manifest["depends"])
+        self.assertIn("pyjwt", self.manifest["external_dependencies"]["python"])
+        reqs = (REPO / "requirements.txt").read_text(encoding="utf-8")
+        self.assertIn("PyJWT==", reqs)
+        self.assertIn("helpdesk_mgmt==19.0.", reqs)
+
+    def test_data_files_exist(self):
+        for key in ("data", "demo"):
+            for rel in self.manifest.get(key, []):
+                self.assertTrue((REPO / rel).is_file(), rel)
+
+    def test_assets_match_files(self):
+        for bundle, patterns in self.manifest.get("assets", {}).items():
+            for pattern in patterns:
+                rel = pattern.split("/", 1)[1]
+                self.assertTrue(glob.glob(str(REPO / rel), recursive=True), f"{bundle}: {pattern}")
+
+    def test_layout(self):
+        for folder in ("models", "controllers", "views", "security", "data", "report", "static",
+                       "tests", "i18n"):
+            self.assertTrue((REPO / folder).is_dir(), folder)
+        for path in ("README.md", ".ci/run", "Makefile", "i18n/fr.po", "i18n/client_hub.pot",
+                     "security/ir.model.access.csv"):
+            self.assertTrue((REPO / path).exists(), path)
+
+    def test_pure_library_never_imports_odoo(self):
+        for path in (REPO / "lib").glob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                self.assertFalse([n for n in names if n.split(".")[0] == "odoo"], path.name)
