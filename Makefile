@@ -2,7 +2,7 @@
 PYTHON ?= python3
 MANAGE = $(PYTHON) dev/manage.py
 
-.PHONY: setup test test-pure run demo-reset lint i18n seed bench stop-db
+.PHONY: setup test test-pure run demo-reset screenshots lint i18n seed bench stop-db
 
 setup:      ## install what is missing, find Odoo 19, start the project PostgreSQL
 	$(MANAGE) setup
@@ -14,6 +14,8 @@ run:        ## demo database on http://127.0.0.1:8069 (admin / admin)
 	$(MANAGE) run
 demo-reset: ## drop and re-create the demo database, then run
 	$(MANAGE) run --reset
+screenshots: ## README screenshots from the running demo (docs/screenshots)
+	$(MANAGE) screenshots
 lint:       ## ruff + pylint-odoo (OCA rules)
 	$(MANAGE) lint
 i18n:       ## export i18n/client_hub.pot and i18n/fr.po with Odoo's tooling

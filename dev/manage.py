@@ -812,7 +812,7 @@ def cmd_seed(args) -> int:
     script = ("import time\nfrom odoo.addons.client_hub.populate.seeder import Seeder\n"
               "t0 = time.time()\n"
               f"res = Seeder(env, seed={args.seed}).seed(n_clients={args.clients}, "
-              f"invoices_per_client={args.invoices})\n"
+              f"invoices_per_client={args.invoices}, commit=True)\n"
               "print('SEEDED', res, 'in %.1fs' % (time.time() - t0))\n")
     return ctx.shell(args.db, script)
 
@@ -833,6 +833,23 @@ def cmd_bench(args) -> int:
     return rc
 
 
+SHOT_PAGES = """
+from odoo.addons.client_hub.populate.seeder import demo_pages
+print('\\n'.join('PAGE ' + page for page in demo_pages(env)))
+"""
+
+
+def cmd_screenshots(args) -> int:
+    """README screenshots from the running demo (`make run` first), in docs/screenshots."""
+    ctx = context(require=True)
+    out = VAR / "logs" / "pages.log"
+    out.unlink(missing_ok=True)
+    ctx.shell(DEMO_DB, SHOT_PAGES, log=out)
+    pages = [ln[5:] for ln in out.read_text(encoding="utf-8").splitlines() if ln.startswith("PAGE ")]
+    return run([ctx.python, REPO / "dev" / "screenshot.py", "--url", f"http://127.0.0.1:{args.port}",
+                "--db", DEMO_DB, "--out", REPO / "docs" / "screenshots", *pages], check=False).returncode
+
+
 def cmd_shell(args) -> int:
     ctx = context(require=True)
     return ctx.shell(args.db, sys.stdin.read())
@@ -849,7 +866,8 @@ def main(argv=None) -> int:
     p.add_argument("--keep-db", action="store_true", help=f"keep the {TEST_DB} database afterwards")
     p = sub.add_parser("run", help="demo server on 127.0.0.1")
     p.add_argument("--port", type=int, default=8069)
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--workers", type=int, default=0,
+                   help="0: threaded, one port (websocket included); N>0 needs a proxy for /websocket")
     p.add_argument("--reset", action="store_true", help="drop and re-create the demo database")
     p.add_argument("--detach", action="store_true", help="start in the background")
     sub.add_parser("stop-db", help="stop the project-local PostgreSQL cluster")
@@ -865,11 +883,14 @@ def main(argv=None) -> int:
     p.add_argument("scripts", nargs="*")
     p.add_argument("--db", default="client_hub_bench")
     p.add_argument("--extra", nargs=argparse.REMAINDER, default=[])
+    p = sub.add_parser("screenshots", help="README screenshots from the running demo")
+    p.add_argument("--port", type=int, default=8069)
     p = sub.add_parser("shell", help="run stdin as a script in `odoo shell`")
     p.add_argument("--db", default=DEMO_DB)
     args = parser.parse_args(argv)
     handler = {"setup": cmd_setup, "test": cmd_test, "run": cmd_run, "lint": cmd_lint,
                "i18n": cmd_i18n, "seed": cmd_seed, "bench": cmd_bench, "shell": cmd_shell,
+               "screenshots": cmd_screenshots,
                "stop-db": lambda a: stop_postgres() or 0}[args.command]
     try:
         return handler(args)

@@ -95,10 +95,14 @@ class Seeder:
         return self.company.account_sale_tax_id
 
     # ------------------------------------------------------------------ bulk seeding
-    def seed(self, n_clients, invoices_per_client, batch_size=100, name_prefix="Seed Client"):
+    def seed(self, n_clients, invoices_per_client, batch_size=100, name_prefix="Seed Client",
+             commit=False):
         """Seed ``n_clients`` companies (1-3 contacts each) with ``invoices_per_client``
         documents each: drafts, sent, overdue, partially and fully paid invoices, open
-        credit notes and cancelled ones. Returns a :class:`SeedResult`."""
+        credit notes and cancelled ones. Returns a :class:`SeedResult`.
+
+        ``commit=True`` (command line only, never in tests) commits and empties the ORM cache
+        after each batch, so that tens of thousands of documents keep memory flat."""
         started = time.time()
         result = SeedResult()
         foreign = self.foreign_currency()
@@ -112,6 +116,10 @@ class Seeder:
             if len(batch) == batch_size:
                 self._seed_batch(batch, foreign, result)
                 batch = []
+                if commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                    self.env.invalidate_all()
+                    _logger.info("client_hub seeder: %s so far", result)
         if batch:
             self._seed_batch(batch, foreign, result)
         self.env.flush_all()
@@ -245,7 +253,11 @@ class Seeder:
         today = self.today
         foreign = self.foreign_currency()
         tax = self.sale_tax()
-        env.ref("base.user_admin").lang = "en_US"  # the README's screenshots are in English
+        # both languages active; the admin works in English (the README's screenshots), the
+        # Belgian client reads French
+        env["res.lang"]._activate_lang("en_US")
+        env["res.lang"]._activate_lang("fr_FR")
+        env.ref("base.user_admin").lang = "en_US"
         self.company.write(
             {
                 "name": "Northwind Services",
@@ -267,8 +279,7 @@ class Seeder:
                 "name": "Zygomatic Widgets SA", "is_company": True, "customer_rank": 1,
                 "vat": "BE0477472701", "email": "accounts@zygomatic.example",
                 "phone": "+32 2 555 01 23", "street": "Rue Haute 12", "city": "Brussels",
-                "zip": "1000", "country_id": self.country("BE").id, "lang": "fr_FR"
-                if env["res.lang"]._lang_get("fr_FR") else "en_US",
+                "zip": "1000", "country_id": self.country("BE").id, "lang": "fr_FR",
             }
         )
         julie = Partner.create(
@@ -416,3 +427,9 @@ def demo_info(env, base_url):
         f"DEMO clients: {', '.join(clients.mapped('name'))}",
         f"DEMO Client Hub > Clients: {base_url}/odoo/clients",
     ]
+
+
+def demo_pages(env):
+    """`name=/path` of the backend pages the README shows."""
+    client = env["res.partner"].search([("name", "=", "Zygomatic Widgets SA")], limit=1)
+    return ["clients=/odoo/clients", f"client=/odoo/clients/{client.id}"]
