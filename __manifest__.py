@@ -26,9 +26,14 @@
     "data": [
         "security/client_hub_security.xml",
         "security/ir.model.access.csv",
+        "report/report_templates.xml",
+        "views/res_partner_views.xml",
         "views/client_hub_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "client_hub/static/src/scss/client_hub.scss",
+        ],
         "web.assets_tests": [
             "client_hub/static/tests/tours/**/*.js",
         ],

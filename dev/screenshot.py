@@ -56,12 +56,18 @@ class Chrome:
             target = next(t for t in json.loads(resp.read()) if t["type"] == "page")
         self.ws = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=60)
         self.ids = itertools.count(1)
+        self.errors = []  # JavaScript exceptions and console errors, reported per page
 
     def call(self, method, **params):
         msg_id = next(self.ids)
         self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
         while True:
             msg = json.loads(self.ws.recv())
+            if msg.get("method") == "Runtime.exceptionThrown":
+                self.errors.append(msg["params"]["exceptionDetails"].get("exception", {}).get("description", "?"))
+            elif msg.get("method") == "Runtime.consoleAPICalled" and msg["params"]["type"] == "error":
+                args = msg["params"]["args"]
+                self.errors.append(" ".join(str(a.get("value", a.get("description", ""))) for a in args))
             if msg.get("id") == msg_id:
                 if "error" in msg:
                     raise RuntimeError(f"{method}: {msg['error']}")
@@ -106,10 +112,12 @@ def main():
     chrome = Chrome(args.width, args.height)
     try:
         chrome.call("Page.enable")
+        chrome.call("Runtime.enable")
         chrome.call("Network.enable")
         if not args.anonymous:
             sid = login(args.url, args.db, args.login, args.password)
             chrome.call("Network.setCookie", name="session_id", value=sid, url=args.url, path="/")
+        failed = False
         for page in args.pages:
             name, path = page.split("=", 1)
             chrome.call("Page.navigate", url=args.url + path)
@@ -119,9 +127,14 @@ def main():
             shot = chrome.call("Page.captureScreenshot", format="png")
             (out / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
             print(f"{out / (name + '.png')}: {args.url}{path}")
+            for error in chrome.errors:
+                print(f"  JavaScript error on {path}: {error[:2000]}")
+            failed = failed or bool(chrome.errors)
+            chrome.errors.clear()
     finally:
         chrome.close()
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

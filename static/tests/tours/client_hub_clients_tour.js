@@ -29,5 +29,30 @@ registry.category("web_tour.tours").add("client_hub_clients_tour", {
             content: "Breadcrumb names the client",
             trigger: ".o_breadcrumb:contains(Tour Client SA)",
         },
+        {
+            content: "The dashboard shows the lifetime invoiced card",
+            trigger: ".o_client_hub_card:contains(Lifetime invoiced) .o_client_hub_card_value:contains(1,150.00)",
+        },
+        {
+            content: "The overdue card shows the late invoice",
+            trigger: ".o_client_hub_card:contains(Overdue) .o_client_hub_card_value:contains(1,000.00)",
+        },
+        {
+            content: "The chart is drawn",
+            trigger: ".o_client_hub_chart_field svg.o_client_hub_chart",
+        },
+        {
+            content: "Open the overdue invoices from their card",
+            trigger: "button[name=action_client_hub_overdue]",
+            run: "click",
+        },
+        {
+            content: "They are listed",
+            trigger: ".o_breadcrumb:contains(Overdue invoices of Tour Client SA)",
+        },
+        {
+            content: "Only the overdue invoice",
+            trigger: ".o_list_renderer .o_data_row:only-child",
+        },
     ],
 });

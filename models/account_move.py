@@ -1,0 +1,45 @@
+# Copyright 2026 client_hub contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+CLIENT_HUB_MOVE_STATUSES = [
+    ("draft", "Draft"),
+    ("posted", "Posted"),
+    ("sent", "Sent"),
+    ("partial", "Partially Paid"),
+    ("paid", "Paid"),
+    ("overdue", "Overdue"),
+    ("cancel", "Cancelled"),
+]
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    client_hub_status = fields.Selection(
+        CLIENT_HUB_MOVE_STATUSES,
+        string="Client Status",
+        compute="_compute_client_hub_status",
+        help="Where the document stands for the client: overdue wins over sent or partially paid.",
+    )
+
+    @api.depends("state", "payment_state", "is_move_sent", "invoice_date_due", "amount_residual")
+    def _compute_client_hub_status(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            if move.state in ("draft", "cancel"):
+                status = move.state
+            elif move.payment_state in ("paid", "in_payment", "reversed"):
+                status = "paid"
+            elif (
+                move.move_type == "out_invoice"
+                and move.invoice_date_due
+                and move.invoice_date_due < today
+                and not move.currency_id.is_zero(move.amount_residual)
+            ):
+                status = "overdue"
+            elif move.payment_state == "partial":
+                status = "partial"
+            else:
+                status = "sent" if move.is_move_sent else "posted"
+            move.client_hub_status = status

@@ -1,0 +1,219 @@
+# Copyright 2026 client_hub contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+
+from ..lib.chart import monthly_bars_svg
+
+CUSTOMER_DOCUMENTS = ("out_invoice", "out_refund")
+ACCOUNTING_GROUPS = "account.group_account_invoice,account.group_account_readonly"
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    client_hub_vat_label = fields.Char(
+        string="Client Tax ID Label",
+        compute="_compute_client_hub_vat_label",
+        help="How the client's country names its tax ID (VAT, TIN, GSTIN, ABN...).",
+    )
+
+    # Lifetime metrics: company currency, whole commercial entity, current company.
+    lifetime_invoiced = fields.Monetary(
+        compute="_compute_client_hub_metrics",
+        groups=ACCOUNTING_GROUPS,
+        help="Posted customer invoices minus posted credit notes, taxes included, "
+        "for the whole company of this contact.",
+    )
+    lifetime_paid = fields.Monetary(
+        compute="_compute_client_hub_metrics",
+        groups=ACCOUNTING_GROUPS,
+        help="What was collected against those invoices (payments and reconciled credit notes).",
+    )
+    balance_outstanding = fields.Monetary(
+        string="Outstanding",
+        compute="_compute_client_hub_metrics",
+        groups=ACCOUNTING_GROUPS,
+        help="What the client owes now on open invoices, net of open credit notes.",
+    )
+    balance_overdue = fields.Monetary(
+        string="Overdue",
+        compute="_compute_client_hub_metrics",
+        groups=ACCOUNTING_GROUPS,
+        help="The part of the outstanding balance that is past its due date.",
+    )
+    client_hub_chart = fields.Html(
+        string="Invoiced vs. Paid",
+        compute="_compute_client_hub_chart",
+        sanitize=False,
+        groups=ACCOUNTING_GROUPS,
+    )
+    client_hub_move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices and Credit Notes",
+        compute="_compute_client_hub_documents",
+        groups=ACCOUNTING_GROUPS,
+    )
+    client_hub_order_ids = fields.Many2many(
+        "sale.order",
+        string="Quotations and Orders",
+        compute="_compute_client_hub_orders",
+        groups="sales_team.group_sale_salesman",
+    )
+
+    @api.depends("country_id", "commercial_partner_id.country_id")
+    @api.depends_context("company", "lang")
+    def _compute_client_hub_vat_label(self):
+        company_label = self.env.company.account_fiscal_country_id.vat_label
+        for partner in self:
+            country = partner.commercial_partner_id.country_id or partner.country_id
+            partner.client_hub_vat_label = country.vat_label or company_label or _("Tax ID")
+
+    # ------------------------------------------------------------------ metrics
+    def _client_hub_move_domain(self):
+        return [
+            ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+            ("move_type", "in", CUSTOMER_DOCUMENTS),
+            ("state", "=", "posted"),
+            ("company_id", "=", self.env.company.id),
+        ]
+
+    def _client_hub_metrics(self):
+        """{commercial partner id: (invoiced, outstanding, overdue)} in two aggregate queries,
+        whatever the number of partners and invoices. Signed amounts are in the company
+        currency at each document's own rate, as Odoo's accounting stores them."""
+        Move = self.env["account.move"]
+        domain = self._client_hub_move_domain()
+        totals = {
+            partner.id: (invoiced, residual)
+            for partner, invoiced, residual in Move._read_group(
+                domain,
+                ["commercial_partner_id"],
+                ["amount_total_signed:sum", "amount_residual_signed:sum"],
+            )
+        }
+        today = fields.Date.context_today(self)
+        overdue = dict(
+            Move._read_group(
+                [*domain, ("move_type", "=", "out_invoice"), ("invoice_date_due", "<", today)],
+                ["commercial_partner_id"],
+                ["amount_residual_signed:sum"],
+            )
+        )
+        result = {}
+        for partner_id, (invoiced, outstanding) in totals.items():
+            past_due = overdue.get(self.browse(partner_id), 0.0)
+            # what is past due can't exceed what is owed (open credit notes lower both)
+            result[partner_id] = (invoiced, outstanding, max(0.0, min(past_due, outstanding)))
+        return result
+
+    @api.depends_context("company")
+    def _compute_client_hub_metrics(self):
+        metrics = self._client_hub_metrics() if self.ids else {}
+        for partner in self:
+            invoiced, outstanding, overdue = metrics.get(partner.commercial_partner_id.id, (0.0, 0.0, 0.0))
+            partner.lifetime_invoiced = invoiced
+            partner.balance_outstanding = outstanding
+            partner.lifetime_paid = invoiced - outstanding
+            partner.balance_overdue = overdue
+
+    # ------------------------------------------------------------------ 12-month chart
+    def _client_hub_monthly(self, months=12):
+        """Invoiced (by invoice date) and paid (by reconciliation date) per month."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        start = (today - relativedelta(months=months - 1)).replace(day=1)
+        keys = [start + relativedelta(months=i) for i in range(months)]
+        invoiced = dict.fromkeys(keys, 0.0)
+        paid = dict.fromkeys(keys, 0.0)
+        domain = [*self._client_hub_move_domain(), ("invoice_date", ">=", start)]
+        for month, amount in self.env["account.move"]._read_group(
+            domain, ["invoice_date:month"], ["amount_total_signed:sum"]
+        ):
+            invoiced[month] = amount
+        for month, amount in self.env["account.partial.reconcile"]._read_group(
+            [
+                ("debit_move_id.move_id.commercial_partner_id", "=", self.commercial_partner_id.id),
+                ("debit_move_id.move_id.move_type", "=", "out_invoice"),
+                ("debit_move_id.move_id.state", "=", "posted"),
+                ("company_id", "=", self.env.company.id),
+                ("max_date", ">=", start),
+            ],
+            ["max_date:month"],
+            ["amount:sum"],
+        ):
+            paid[month] = amount
+        return keys, invoiced, paid
+
+    @api.depends_context("company", "lang")
+    def _compute_client_hub_chart(self):
+        for partner in self:
+            if not partner.id:
+                partner.client_hub_chart = False
+                continue
+            keys, invoiced, paid = partner._client_hub_monthly()
+            lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+            partner.client_hub_chart = monthly_bars_svg(
+                labels=[month.strftime("%m/%y") for month in keys],
+                series=[
+                    (_("Invoiced"), [invoiced[k] for k in keys], "#71639e"),
+                    (_("Paid"), [paid[k] for k in keys], "#28a745"),
+                ],
+                currency_symbol=partner.currency_id.symbol or "",
+                thousands_sep=lang.thousands_sep or ",",
+                title=_("Invoiced vs. paid over the last 12 months"),
+            )
+
+    # ------------------------------------------------------------------ paper trail
+    def _compute_client_hub_documents(self):
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            partner.client_hub_move_ids = commercial.id and self.env["account.move"].search(
+                [("commercial_partner_id", "=", commercial.id), ("move_type", "in", CUSTOMER_DOCUMENTS)],
+                order="invoice_date desc, id desc",
+            )
+
+    def _compute_client_hub_orders(self):
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            partner.client_hub_order_ids = commercial.id and self.env["sale.order"].search(
+                [("partner_id", "child_of", commercial.id)], order="date_order desc, id desc"
+            )
+
+    # ------------------------------------------------------------------ card actions
+    def _client_hub_moves_action(self, name, extra_domain):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action.update(
+            name=name,
+            display_name=name,
+            domain=[*self._client_hub_move_domain(), *extra_domain],
+            context={"default_move_type": "out_invoice", "default_partner_id": self.commercial_partner_id.id},
+        )
+        return action
+
+    def action_client_hub_invoiced(self):
+        return self._client_hub_moves_action(_("Invoiced to %s", self.commercial_partner_id.name), [])
+
+    def action_client_hub_paid(self):
+        return self._client_hub_moves_action(
+            _("Paid by %s", self.commercial_partner_id.name),
+            [("payment_state", "in", ("paid", "in_payment", "partial", "reversed"))],
+        )
+
+    def action_client_hub_outstanding(self):
+        return self._client_hub_moves_action(
+            _("Open documents of %s", self.commercial_partner_id.name),
+            [("amount_residual_signed", "!=", 0)],
+        )
+
+    def action_client_hub_overdue(self):
+        return self._client_hub_moves_action(
+            _("Overdue invoices of %s", self.commercial_partner_id.name),
+            [
+                ("move_type", "=", "out_invoice"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", fields.Date.context_today(self)),
+            ],
+        )

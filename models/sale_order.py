@@ -1,0 +1,35 @@
+# Copyright 2026 client_hub contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    client_hub_status = fields.Selection(
+        [
+            ("draft", "Quotation"),
+            ("sent", "Sent"),
+            ("accepted", "Accepted"),
+            ("rejected", "Rejected"),
+            ("expired", "Expired"),
+        ],
+        string="Client Status",
+        compute="_compute_client_hub_status",
+        help="Accepted: confirmed order. Rejected: cancelled. Expired: not accepted before its "
+        "expiration date.",
+    )
+
+    @api.depends("state", "validity_date")
+    def _compute_client_hub_status(self):
+        today = fields.Date.context_today(self)
+        for order in self:
+            if order.state == "sale":
+                status = "accepted"
+            elif order.state == "cancel":
+                status = "rejected"
+            elif order.validity_date and order.validity_date < today:
+                status = "expired"
+            else:
+                status = order.state if order.state in ("draft", "sent") else "draft"
+            order.client_hub_status = status

@@ -1,0 +1,196 @@
+# Copyright 2026 client_hub contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date, timedelta
+
+from odoo import Command, fields
+from odoo.tests import tagged
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestClientMetrics(AccountTestInvoicingCommon):
+    """Lifetime figures with exact expected amounts (company currency, taxes excluded here so
+    the figures read plainly; the tax-included case is covered by test_taxes_included)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.today()
+        cls.client = cls.env["res.partner"].create({"name": "Metric Client SA", "is_company": True})
+        cls.contact = cls.env["res.partner"].create({"name": "Mia Contact", "parent_id": cls.client.id})
+        cls.env.user.group_ids |= cls.env.ref("sales_team.group_sale_salesman")
+
+    def invoice(self, amount, partner=None, move_type="out_invoice", days_ago=0, due_in=30,
+                post=True, currency=None, taxes=None):
+        invoice_date = self.today - timedelta(days=days_ago)
+        move = self.env["account.move"].create({
+            "move_type": move_type,
+            "partner_id": (partner or self.client).id,
+            "invoice_date": invoice_date,
+            "invoice_date_due": invoice_date + timedelta(days=due_in),
+            "currency_id": (currency or self.env.company.currency_id).id,
+            "invoice_line_ids": [Command.create({
+                "name": "Service", "quantity": 1, "price_unit": amount,
+                "tax_ids": [Command.set((taxes or self.env["account.tax"]).ids)],
+            })],
+        })
+        if post:
+            move.action_post()
+        return move
+
+    def pay(self, move, amount=None, currency=None):
+        wizard = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create({"payment_date": move.invoice_date})
+        if currency:
+            wizard.currency_id = currency
+        if amount is not None:
+            wizard.write({"amount": amount, "payment_difference_handling": "open"})
+        wizard.action_create_payments()
+
+    def assertMetrics(self, partner, invoiced, paid, outstanding, overdue):
+        partner.invalidate_recordset()
+        self.assertEqual(
+            (partner.lifetime_invoiced, partner.lifetime_paid, partner.balance_outstanding, partner.balance_overdue),
+            (invoiced, paid, outstanding, overdue),
+        )
+        self.assertAlmostEqual(partner.lifetime_invoiced - partner.lifetime_paid, partner.balance_outstanding)
+
+    def test_no_documents(self):
+        self.assertMetrics(self.client, 0.0, 0.0, 0.0, 0.0)
+
+    def test_partial_payment(self):
+        self.pay(self.invoice(1000.0), amount=400.0)
+        self.assertMetrics(self.client, 1000.0, 400.0, 600.0, 0.0)
+
+    def test_full_payment(self):
+        self.pay(self.invoice(1000.0))
+        self.invoice(250.0)
+        self.assertMetrics(self.client, 1250.0, 1000.0, 250.0, 0.0)
+
+    def test_open_credit_note_nets_outstanding(self):
+        self.invoice(1000.0)
+        self.invoice(150.0, move_type="out_refund")
+        self.assertMetrics(self.client, 850.0, 0.0, 850.0, 0.0)
+
+    def test_reversal(self):
+        """A fully reversed invoice: nothing invoiced, nothing owed, nothing collected."""
+        invoice = self.invoice(1000.0)
+        self.invoice(300.0)
+        invoice._reverse_moves(cancel=True)  # the credit note is posted and reconciled
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertMetrics(self.client, 300.0, 0.0, 300.0, 0.0)
+        # a reversal still in draft changes nothing
+        self.invoice(200.0)._reverse_moves()
+        self.assertMetrics(self.client, 500.0, 0.0, 500.0, 0.0)
+
+    def test_overdue(self):
+        self.pay(self.invoice(800.0, days_ago=60), amount=300.0)  # due 30 days ago, 500 left
+        self.invoice(200.0, days_ago=5)  # not due yet
+        self.assertMetrics(self.client, 1000.0, 300.0, 700.0, 500.0)
+
+    def test_overdue_never_exceeds_outstanding(self):
+        self.invoice(500.0, days_ago=90)
+        self.invoice(450.0, move_type="out_refund")
+        self.assertMetrics(self.client, 50.0, 0.0, 50.0, 50.0)
+
+    def test_draft_and_cancelled_never_count(self):
+        self.invoice(1000.0, post=False)
+        self.invoice(700.0, post=False).button_cancel()
+        self.invoice(100.0)
+        self.assertMetrics(self.client, 100.0, 0.0, 100.0, 0.0)
+
+    def test_contacts_roll_up(self):
+        """A contact's invoice counts for its company; the contact shows the company's figures."""
+        self.invoice(100.0)
+        self.pay(self.invoice(400.0, partner=self.contact))
+        self.assertMetrics(self.client, 500.0, 400.0, 100.0, 0.0)
+        self.assertMetrics(self.contact, 500.0, 400.0, 100.0, 0.0)
+
+    def test_foreign_currency_at_invoice_rate(self):
+        """1,000 in a currency at 2 per company unit = 500 invoiced, whatever happens later."""
+        eur = self.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
+        self.pay(self.invoice(1000.0, currency=eur), amount=400.0, currency=eur)
+        self.assertMetrics(self.client, 500.0, 200.0, 300.0, 0.0)
+
+    def test_taxes_included(self):
+        tax = self.company_data["default_tax_sale"]
+        tax.amount = 20.0
+        self.invoice(100.0, taxes=tax)
+        self.assertMetrics(self.client, 120.0, 0.0, 120.0, 0.0)
+
+    def test_per_company(self):
+        other = self.setup_other_company()["company"]
+        self.invoice(100.0)
+        self.env["account.move"].with_company(other).create({
+            "move_type": "out_invoice", "partner_id": self.client.id, "invoice_date": self.today,
+            "invoice_line_ids": [Command.create({"name": "x", "price_unit": 900.0, "tax_ids": []})],
+        }).action_post()
+        self.assertMetrics(self.client, 100.0, 0.0, 100.0, 0.0)
+        in_other = self.client.with_company(other)
+        self.assertEqual(in_other.lifetime_invoiced, 900.0)
+
+    def test_query_count_does_not_grow_with_partners(self):
+        partners = self.env["res.partner"].create([{"name": f"P{i}", "is_company": True} for i in range(80)])
+        for partner in partners[:10]:
+            self.invoice(10.0, partner=partner)
+        self.env.flush_all()
+        self.client.mapped("balance_overdue")  # warm the registry caches (user, company, rules)
+        for batch in (partners[:1], partners):
+            self.env.invalidate_all()
+            # the same 5 for 1 and for 80 partners: the user's company and timezone (emptied by
+            # invalidate_all), the commercial partners, then the two aggregates (totals, overdue)
+            with self.assertQueryCount(5):
+                batch.mapped("balance_overdue")
+                batch.mapped("lifetime_paid")
+        self.assertEqual(sum(partners.mapped("lifetime_invoiced")), 100.0)
+
+    def test_status_of_documents(self):
+        draft = self.invoice(10.0, post=False)
+        cancelled = self.invoice(10.0, post=False)
+        cancelled.button_cancel()
+        posted = self.invoice(10.0)
+        sent = self.invoice(10.0)
+        sent.is_move_sent = True
+        partial = self.invoice(100.0)
+        self.pay(partial, amount=10.0)
+        paid = self.invoice(10.0)
+        self.pay(paid)
+        overdue = self.invoice(10.0, days_ago=40)
+        self.assertEqual(
+            [m.client_hub_status for m in (draft, cancelled, posted, sent, partial, paid, overdue)],
+            ["draft", "cancel", "posted", "sent", "partial", "paid", "overdue"],
+        )
+        self.assertEqual(
+            self.client.client_hub_move_ids.sorted("id"),
+            (draft | cancelled | posted | sent | partial | paid | overdue).sorted("id"),
+        )
+
+    def test_card_actions_open_matching_documents(self):
+        open_invoice = self.invoice(100.0)
+        paid = self.invoice(50.0)
+        self.pay(paid)
+        late = self.invoice(70.0, days_ago=45)
+        self.invoice(10.0, post=False)
+        Move = self.env["account.move"]
+        self.assertEqual(Move.search(self.client.action_client_hub_invoiced()["domain"]),
+                         open_invoice | paid | late)
+        self.assertEqual(Move.search(self.client.action_client_hub_paid()["domain"]), paid)
+        self.assertEqual(Move.search(self.client.action_client_hub_outstanding()["domain"]),
+                         open_invoice | late)
+        action = self.contact.action_client_hub_overdue()
+        self.assertEqual(Move.search(action["domain"]), late)
+        self.assertEqual(action["display_name"], "Overdue invoices of Metric Client SA")
+
+    def test_chart_last_12_months(self):
+        self.pay(self.invoice(1234.0), amount=234.0)
+        self.invoice(999.0, days_ago=500)  # older than 12 months: not drawn
+        keys, invoiced, paid = self.client._client_hub_monthly()
+        self.assertEqual(len(keys), 12)
+        this_month = date.today().replace(day=1)
+        self.assertEqual(keys[-1], this_month)
+        self.assertEqual(invoiced[this_month], 1234.0)
+        self.assertEqual(paid[this_month], 234.0)
+        self.assertEqual(sum(invoiced.values()), 1234.0)
+        self.assertIn("<svg", self.client.client_hub_chart)
