@@ -103,7 +103,7 @@ def main():
     parser.add_argument("--width", type=int, default=1400)
     parser.add_argument("--height", type=int, default=860)
     parser.add_argument("--anonymous", action="store_true", help="do not log in (portal pages)")
-    parser.add_argument("pages", nargs="+", help="name=/path")
+    parser.add_argument("pages", nargs="+", help="name=/path or name=/path|selector-to-click")
     args = parser.parse_args()
     if not args.url.startswith(("http://", "https://")):
         parser.error("--url must be an http(s) URL")
@@ -120,9 +120,16 @@ def main():
         failed = False
         for page in args.pages:
             name, path = page.split("=", 1)
+            path, _sep, click = path.partition("|")  # name=/path|css selector to click first
             chrome.call("Page.navigate", url=args.url + path)
             time.sleep(1.5)
             chrome.wait_idle()
+            if click:
+                chrome.call("Runtime.evaluate", expression=(
+                    f"(el => {{ el.click(); el.scrollIntoView({{block: 'start'}}); }})"
+                    f"(document.querySelector({json.dumps(click)}))"))
+                time.sleep(1.0)
+                chrome.wait_idle()
             time.sleep(1.0)
             shot = chrome.call("Page.captureScreenshot", format="png")
             (out / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))

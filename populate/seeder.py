@@ -432,4 +432,8 @@ def demo_info(env, base_url):
 def demo_pages(env):
     """`name=/path` of the backend pages the README shows."""
     client = env["res.partner"].search([("name", "=", "Zygomatic Widgets SA")], limit=1)
-    return ["clients=/odoo/clients", f"client=/odoo/clients/{client.id}"]
+    return [
+        "clients=/odoo/clients",
+        f"client=/odoo/clients/{client.id}",
+        f"client-documents=/odoo/clients/{client.id}|a[name=client_hub_documents]",
+    ]
