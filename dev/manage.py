@@ -158,9 +158,13 @@ def find_odoo() -> Odoo | None:
 
 
 def _pick_python(src: Path) -> Path | None:
-    """A virtualenv whose packages run this Odoo source: CLIENT_HUB_VENV, ./var/venv, /opt/odoo/venv."""
+    """A virtualenv whose packages run this Odoo source: CLIENT_HUB_VENV (when set, that one
+    only: setup creates it if missing), else ./var/venv, else /opt/odoo/venv."""
     probe = f"import sys; sys.path.insert(0, {str(src)!r}); import odoo.release, lxml, psycopg2, werkzeug; print('ok')"
-    for python in venv_candidates():
+    candidates = venv_candidates()
+    if os.environ.get("CLIENT_HUB_VENV"):
+        candidates = candidates[:1]
+    for python in candidates:
         if python.exists() and _python_imports(python, probe) == "ok":
             return python
     return None

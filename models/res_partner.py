@@ -70,6 +70,13 @@ class ResPartner(models.Model):
             country = partner.commercial_partner_id.country_id or partner.country_id
             partner.client_hub_vat_label = country.vat_label or company_label or _("Tax ID")
 
+    client_hub_ticket_ids = fields.Many2many(
+        "helpdesk.ticket",
+        string="Support Tickets",
+        compute="_compute_client_hub_tickets",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+    )
+
     # ------------------------------------------------------------------ metrics
     def _client_hub_move_domain(self):
         return [
@@ -179,6 +186,13 @@ class ResPartner(models.Model):
             commercial = partner.commercial_partner_id
             partner.client_hub_order_ids = commercial.id and self.env["sale.order"].search(
                 [("partner_id", "child_of", commercial.id)], order="date_order desc, id desc"
+            )
+
+    def _compute_client_hub_tickets(self):
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            partner.client_hub_ticket_ids = commercial.id and self.env["helpdesk.ticket"].search(
+                [("commercial_partner_id", "=", commercial.id)], order="create_date desc, id desc"
             )
 
     # ------------------------------------------------------------------ card actions

@@ -194,3 +194,12 @@ class TestClientMetrics(AccountTestInvoicingCommon):
         self.assertEqual(paid[this_month], 234.0)
         self.assertEqual(sum(invoiced.values()), 1234.0)
         self.assertIn("<svg", self.client.client_hub_chart)
+
+    def test_tickets_listed_for_the_whole_company(self):
+        self.env.user.group_ids |= self.env.ref("helpdesk_mgmt.group_helpdesk_user")
+        ticket = self.env["helpdesk.ticket"].create(
+            {"name": "Question on line 3", "description": "<p>?</p>", "partner_id": self.contact.id}
+        )
+        self.env["helpdesk.ticket"].create({"name": "Someone else", "description": "<p>?</p>"})
+        self.assertEqual(self.client.client_hub_ticket_ids, ticket)
+        self.assertEqual(self.contact.client_hub_ticket_ids, ticket)
