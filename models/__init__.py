@@ -1,1 +1,5 @@
-from . import account_move, res_partner, sale_order
+from . import account_move
+from . import account_payment
+from . import mail_template
+from . import res_partner
+from . import sale_order

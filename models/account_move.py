@@ -51,3 +51,20 @@ class AccountMove(models.Model):
             else:
                 status = "sent" if move.is_move_sent else "posted"
             move.client_hub_status = status
+
+    # ------------------------------------------------------------------ per-client emails
+    def _client_hub_mail_template(self):
+        """The client's own template for this document, or an empty recordset."""
+        self.ensure_one()
+        kind = {"out_invoice": "invoice", "out_refund": "credit_note"}.get(self.move_type)
+        if not kind:
+            return self.env["mail.template"]
+        return self.commercial_partner_id._client_hub_mail_template_for(kind)
+
+    def _get_mail_template(self):
+        """The send wizard (single, batch and scheduled sending) shows and uses the client's
+        template; mail_template.py redirects any other rendering of the global one."""
+        template = super()._get_mail_template()
+        if len(self) == 1 and (own := self._client_hub_mail_template()):
+            return own
+        return template

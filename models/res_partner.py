@@ -3,16 +3,49 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from ..lib.chart import monthly_bars_svg
+from .mail_template import GLOBAL_TEMPLATES
 
 CUSTOMER_DOCUMENTS = ("out_invoice", "out_refund")
 ACCOUNTING_GROUPS = "account.group_account_invoice,account.group_account_readonly"
+# kind of document -> (partner field, model of its template)
+TEMPLATE_FIELDS = {
+    "invoice": ("invoice_mail_template_id", "account.move"),
+    "credit_note": ("credit_note_mail_template_id", "account.move"),
+    "quote": ("quote_mail_template_id", "sale.order"),
+    "receipt": ("receipt_mail_template_id", "account.payment"),
+}
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Per-client email templates (copies of the global ones, see mail_template.py)
+    invoice_mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Invoice Email",
+        domain="[('model', '=', 'account.move'), ('client_hub_partner_id', 'in', [id, False])]",
+        help="Used instead of the global invoice email whenever this client's invoices are sent "
+        "(and its credit notes, unless a credit note email is set).",
+    )
+    credit_note_mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Credit Note Email",
+        domain="[('model', '=', 'account.move'), ('client_hub_partner_id', 'in', [id, False])]",
+    )
+    quote_mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Quotation and Order Email",
+        domain="[('model', '=', 'sale.order'), ('client_hub_partner_id', 'in', [id, False])]",
+        help="Used instead of the global quotation and order confirmation emails.",
+    )
+    receipt_mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Payment Receipt Email",
+        domain="[('model', '=', 'account.payment'), ('client_hub_partner_id', 'in', [id, False])]",
+    )
     client_hub_vat_label = fields.Char(
         string="Client Tax ID Label",
         compute="_compute_client_hub_vat_label",
@@ -76,6 +109,61 @@ class ResPartner(models.Model):
         compute="_compute_client_hub_tickets",
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
+
+    # ------------------------------------------------------------------ email templates
+    @api.constrains(*[field for field, _model in TEMPLATE_FIELDS.values()])
+    def _check_client_hub_templates(self):
+        for partner in self:
+            for field, model in TEMPLATE_FIELDS.values():
+                template = partner[field]
+                if template and template.model != model:
+                    raise ValidationError(
+                        _(
+                            "The template %(template)s is written for %(wrong)s records; "
+                            "%(field)s needs one for %(model)s.",
+                            template=template.name,
+                            wrong=template.model,
+                            field=partner._fields[field].get_description(self.env)["string"],
+                            model=self.env["ir.model"]._get(model).name,
+                        )
+                    )
+
+    def _client_hub_mail_template_for(self, kind):
+        """This client's template for a kind of document, or an empty recordset."""
+        commercial = self.commercial_partner_id.sudo()
+        template = commercial[TEMPLATE_FIELDS[kind][0]]
+        if not template and kind == "credit_note":
+            template = commercial.invoice_mail_template_id
+        return template.sudo(False)
+
+    def action_client_hub_customize_template(self):
+        """Start the client's own template from a copy of the global one and open it in
+        Odoo's template editor (placeholders, preview, attachments, translations)."""
+        self.ensure_one()
+        kind = self.env.context.get("client_hub_template_kind")
+        if kind not in TEMPLATE_FIELDS:
+            raise UserError(_("Unknown kind of email template."))
+        field = TEMPLATE_FIELDS[kind][0]
+        commercial = self.commercial_partner_id
+        commercial.check_access("write")  # ownership first: the copy below runs as superuser
+        template = commercial[field]
+        if not template or not template.client_hub_partner_id:
+            source = template or self.env.ref(GLOBAL_TEMPLATES[kind][0], raise_if_not_found=False)
+            if not source:
+                raise UserError(_("The global template for this kind of document is missing."))
+            template = source.sudo().copy(
+                {"name": _("%(template)s (%(client)s)", template=source.name, client=commercial.name),
+                 "client_hub_partner_id": commercial.id}
+            ).sudo(False)
+            commercial[field] = template
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.template",
+            "res_id": template.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
 
     # ------------------------------------------------------------------ metrics
     def _client_hub_move_domain(self):

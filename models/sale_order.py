@@ -33,3 +33,17 @@ class SaleOrder(models.Model):
             else:
                 status = order.state if order.state in ("draft", "sent") else "draft"
             order.client_hub_status = status
+
+    # ------------------------------------------------------------------ per-client emails
+    def _client_hub_mail_template(self):
+        self.ensure_one()
+        return self.partner_id.commercial_partner_id._client_hub_mail_template_for("quote")
+
+    def _find_mail_template(self):
+        template = super()._find_mail_template()
+        if self.env.context.get("proforma"):
+            return template
+        return self._client_hub_mail_template() or template
+
+    def _get_confirmation_template(self):
+        return self._client_hub_mail_template() or super()._get_confirmation_template()

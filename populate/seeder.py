@@ -47,7 +47,7 @@ class Seeder:
     """Create clients with invoices in every state for ``env.company``."""
 
     def __init__(self, env, seed=1, today=None):
-        self.env = env(context=dict(env.context, **QUIET_CONTEXT))
+        self.env = env(context=dict(env.context, lang="en_US", **QUIET_CONTEXT))
         self.seed_value = seed
         self.today = today or fields.Date.context_today(env["res.partner"])
         self.company = self.env.company
@@ -380,6 +380,12 @@ class Seeder:
         invoice(lakeside, 30, [("Goodwill discount", 1, 240.0)], move_type="out_refund")
         invoice(lakeside, 1, [("3D walkthrough", 10, 120.0)], post=False)
 
+        # Zygomatic has its own invoice email (French first: the client reads French)
+        action = zygo.with_context(client_hub_template_kind="invoice").action_client_hub_customize_template()
+        own = env["mail.template"].browse(action["res_id"])
+        own.with_context(lang="fr_FR").subject = "Zygomatic — votre facture {{ object.name }}"
+        own.with_context(lang="en_US").subject = "Zygomatic — your invoice {{ object.name }}"
+
         # Quotes: sent, accepted, rejected, expired
         def quote(partner, qty, days_ago=3, validity=30):
             return env["sale.order"].create(
@@ -436,4 +442,5 @@ def demo_pages(env):
         "clients=/odoo/clients",
         f"client=/odoo/clients/{client.id}",
         f"client-documents=/odoo/clients/{client.id}|a[name=client_hub_documents]",
+        f"client-templates=/odoo/clients/{client.id}|a[name=client_hub_email_templates]",
     ]

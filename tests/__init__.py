@@ -1,1 +1,7 @@
-from . import test_client_metrics, test_client_profile, test_i18n, test_invoice_pdf, test_seeder, test_tour_clients
+from . import test_client_metrics
+from . import test_client_profile
+from . import test_client_templates
+from . import test_i18n
+from . import test_invoice_pdf
+from . import test_seeder
+from . import test_tour_clients
