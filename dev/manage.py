@@ -751,6 +751,10 @@ def cmd_run(args) -> int:
                     "--load-language", "fr_FR"), env=odoo_env(), cwd=str(VAR))
         if ctx.shell(DEMO_DB, DEMO_SEED) != 0:
             raise SetupError("seeding the demo database failed (see above)")
+    elif args.upgrade:
+        say(f"upgrading {MODULE} in {DEMO_DB}")
+        run(ctx.cmd("-d", DEMO_DB, "-u", MODULE, "--stop-after-init", "--no-http"), env=odoo_env(),
+            cwd=str(VAR))
     info = VAR / "logs" / "demo-info.log"
     info.unlink(missing_ok=True)
     ctx.shell(DEMO_DB, "from odoo.addons.client_hub.populate.seeder import demo_info\n"
@@ -880,6 +884,7 @@ def main(argv=None) -> int:
     p.add_argument("--workers", type=int, default=0,
                    help="0: threaded, one port (websocket included); N>0 needs a proxy for /websocket")
     p.add_argument("--reset", action="store_true", help="drop and re-create the demo database")
+    p.add_argument("--upgrade", action="store_true", help=f"upgrade {MODULE} in the demo database first")
     p.add_argument("--detach", action="store_true", help="start in the background")
     sub.add_parser("stop-db", help="stop the project-local PostgreSQL cluster")
     sub.add_parser("lint", help="ruff + pylint-odoo")
