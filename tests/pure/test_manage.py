@@ -107,3 +107,22 @@ class TestSetupWithoutOdoo(TestFindOdoo):
         self.assertEqual(rc, 2)
         self.assertIn("SETUP INCOMPLETE: Odoo 19 not found", out.getvalue())
         self.assertIn("ODOO_SRC=", out.getvalue())
+
+
+class TestLinkAddon(unittest.TestCase):
+    def test_only_addon_entries_are_linked(self):
+        """Odoo walks the addon folder (translation export follows links): ./var, the developer
+        tooling and dotfiles must stay out of it."""
+        repo = Path(tempfile.mkdtemp())
+        for name in ("models", "views", "var", "dev", "bench", "docs", ".git"):
+            (repo / name).mkdir()
+        for name in ("__manifest__.py", "__init__.py", "Makefile", "pyproject.toml", "README.md"):
+            (repo / name).write_text("", encoding="utf-8")
+        with mock.patch.object(manage, "REPO", repo), mock.patch.object(manage, "VAR", repo / "var"):
+            addons = manage.link_addon()
+            (repo / "models").rename(repo / "models_renamed")  # entries that go away are unlinked
+            addons = manage.link_addon()
+        linked = {p.name: p for p in (addons / "client_hub").iterdir()}
+        self.assertEqual(set(linked), {"models_renamed", "views", "__manifest__.py", "__init__.py", "README.md"})
+        self.assertTrue(all(p.is_symlink() for p in linked.values()))
+        self.assertEqual(linked["views"].resolve(), (repo / "views").resolve())
