@@ -3,13 +3,19 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-# The global templates a client may replace, by kind of document. Every way Odoo sends these
-# documents (send wizard, batch send, composer, automatic confirmation) renders one of them.
-GLOBAL_TEMPLATES = {
-    "invoice": ("account.email_template_edi_invoice",),
-    "credit_note": ("account.email_template_edi_credit_note",),
-    "quote": ("sale.email_template_edi_sale", "sale.mail_template_sale_confirmation"),
-    "receipt": ("account.mail_template_data_payment_receipt",),
+# The documents whose emails a client may replace:
+#   kind -> (res.partner field holding the client's template, model, global templates it replaces)
+# Every way Odoo sends these documents (send wizard, batch send, composer, automatic
+# confirmation) renders one of the global templates listed here.
+CLIENT_TEMPLATE_KINDS = {
+    "invoice": ("invoice_mail_template_id", "account.move", ("account.email_template_edi_invoice",)),
+    "credit_note": ("credit_note_mail_template_id", "account.move", ("account.email_template_edi_credit_note",)),
+    "quote": (
+        "quote_mail_template_id",
+        "sale.order",
+        ("sale.email_template_edi_sale", "sale.mail_template_sale_confirmation"),
+    ),
+    "receipt": ("receipt_mail_template_id", "account.payment", ("account.mail_template_data_payment_receipt",)),
 }
 
 
@@ -51,7 +57,7 @@ class MailTemplate(models.Model):
     def _client_hub_global_kind(self):
         """{template id: kind} of the global templates a client may replace."""
         kinds = {}
-        for kind, xmlids in GLOBAL_TEMPLATES.items():
+        for kind, (_field, _model, xmlids) in CLIENT_TEMPLATE_KINDS.items():
             for xmlid in xmlids:
                 template = self.env.ref(xmlid, raise_if_not_found=False)
                 if template:

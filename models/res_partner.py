@@ -6,17 +6,10 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..lib.chart import monthly_bars_svg
-from .mail_template import GLOBAL_TEMPLATES
+from .mail_template import CLIENT_TEMPLATE_KINDS
 
 CUSTOMER_DOCUMENTS = ("out_invoice", "out_refund")
 ACCOUNTING_GROUPS = "account.group_account_invoice,account.group_account_readonly"
-# kind of document -> (partner field, model of its template)
-TEMPLATE_FIELDS = {
-    "invoice": ("invoice_mail_template_id", "account.move"),
-    "credit_note": ("credit_note_mail_template_id", "account.move"),
-    "quote": ("quote_mail_template_id", "sale.order"),
-    "receipt": ("receipt_mail_template_id", "account.payment"),
-}
 
 
 class ResPartner(models.Model):
@@ -111,10 +104,10 @@ class ResPartner(models.Model):
     )
 
     # ------------------------------------------------------------------ email templates
-    @api.constrains(*[field for field, _model in TEMPLATE_FIELDS.values()])
+    @api.constrains(*[field for field, _model, _xmlids in CLIENT_TEMPLATE_KINDS.values()])
     def _check_client_hub_templates(self):
         for partner in self:
-            for field, model in TEMPLATE_FIELDS.values():
+            for field, model, _xmlids in CLIENT_TEMPLATE_KINDS.values():
                 template = partner[field]
                 if template and template.model != model:
                     raise ValidationError(
@@ -130,25 +123,25 @@ class ResPartner(models.Model):
 
     def _client_hub_mail_template_for(self, kind):
         """This client's template for a kind of document, or an empty recordset."""
-        commercial = self.commercial_partner_id.sudo()
-        template = commercial[TEMPLATE_FIELDS[kind][0]]
+        commercial = self.commercial_partner_id
+        template = commercial[CLIENT_TEMPLATE_KINDS[kind][0]]
         if not template and kind == "credit_note":
             template = commercial.invoice_mail_template_id
-        return template.sudo(False)
+        return template
 
     def action_client_hub_customize_template(self):
         """Start the client's own template from a copy of the global one and open it in
         Odoo's template editor (placeholders, preview, attachments, translations)."""
         self.ensure_one()
         kind = self.env.context.get("client_hub_template_kind")
-        if kind not in TEMPLATE_FIELDS:
+        if kind not in CLIENT_TEMPLATE_KINDS:
             raise UserError(_("Unknown kind of email template."))
-        field = TEMPLATE_FIELDS[kind][0]
+        field, _model, xmlids = CLIENT_TEMPLATE_KINDS[kind]
         commercial = self.commercial_partner_id
         commercial.check_access("write")  # ownership first: the copy below runs as superuser
         template = commercial[field]
         if not template or not template.client_hub_partner_id:
-            source = template or self.env.ref(GLOBAL_TEMPLATES[kind][0], raise_if_not_found=False)
+            source = template or self.env.ref(xmlids[0], raise_if_not_found=False)
             if not source:
                 raise UserError(_("The global template for this kind of document is missing."))
             template = source.sudo().copy(
@@ -261,27 +254,38 @@ class ResPartner(models.Model):
             )
 
     # ------------------------------------------------------------------ paper trail
+    def _client_hub_by_commercial(self, model, commercial_field, order, extra_domain=()):
+        """Assign each partner the records of ``model`` belonging to its commercial entity,
+        found with a single search for the whole batch."""
+        empty = self.env[model]
+        commercials = self.commercial_partner_id
+        if not commercials:
+            return dict.fromkeys(self.ids, empty)
+        records = empty.search([(commercial_field, "in", commercials.ids), *extra_domain], order=order)
+        grouped = records.grouped(lambda rec: rec.mapped(commercial_field).id)
+        return {partner.id: grouped.get(partner.commercial_partner_id.id, empty) for partner in self}
+
     def _compute_client_hub_documents(self):
+        found = self._client_hub_by_commercial(
+            "account.move", "commercial_partner_id", "invoice_date desc, id desc",
+            [("move_type", "in", CUSTOMER_DOCUMENTS)],
+        )
         for partner in self:
-            commercial = partner.commercial_partner_id
-            partner.client_hub_move_ids = commercial.id and self.env["account.move"].search(
-                [("commercial_partner_id", "=", commercial.id), ("move_type", "in", CUSTOMER_DOCUMENTS)],
-                order="invoice_date desc, id desc",
-            )
+            partner.client_hub_move_ids = found[partner.id]
 
     def _compute_client_hub_orders(self):
+        found = self._client_hub_by_commercial(
+            "sale.order", "partner_id.commercial_partner_id", "date_order desc, id desc"
+        )
         for partner in self:
-            commercial = partner.commercial_partner_id
-            partner.client_hub_order_ids = commercial.id and self.env["sale.order"].search(
-                [("partner_id", "child_of", commercial.id)], order="date_order desc, id desc"
-            )
+            partner.client_hub_order_ids = found[partner.id]
 
     def _compute_client_hub_tickets(self):
+        found = self._client_hub_by_commercial(
+            "helpdesk.ticket", "commercial_partner_id", "create_date desc, id desc"
+        )
         for partner in self:
-            commercial = partner.commercial_partner_id
-            partner.client_hub_ticket_ids = commercial.id and self.env["helpdesk.ticket"].search(
-                [("commercial_partner_id", "=", commercial.id)], order="create_date desc, id desc"
-            )
+            partner.client_hub_ticket_ids = found[partner.id]
 
     # ------------------------------------------------------------------ card actions
     def _client_hub_moves_action(self, name, extra_domain):

@@ -167,6 +167,25 @@ class TestClientMetrics(AccountTestInvoicingCommon):
             (draft | cancelled | posted | sent | partial | paid | overdue).sorted("id"),
         )
 
+    def test_paper_trail_is_searched_once_per_batch(self):
+        """The Documents tab lists are one search for any number of clients."""
+        partners = self.env["res.partner"].create([{"name": f"D{i}", "is_company": True} for i in range(20)])
+        for partner in partners:
+            self.invoice(10.0, partner=partner)
+        self.env.flush_all()
+
+        def queries(batch):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            batch.mapped("client_hub_move_ids")
+            batch.mapped("client_hub_order_ids")
+            return self.env.cr.sql_log_count - before
+
+        queries(partners[:1])  # warm the registry caches (user, company, rules)
+        self.assertEqual(queries(partners[:1]), queries(partners))
+        self.assertEqual(len(partners.client_hub_move_ids), 20)
+        self.assertEqual(partners[3].client_hub_move_ids.partner_id, partners[3])
+
     def test_card_actions_open_matching_documents(self):
         open_invoice = self.invoice(100.0)
         paid = self.invoice(50.0)

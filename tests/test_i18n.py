@@ -37,7 +37,7 @@ class TestFrenchTranslation(TransactionCase):
         """fr.po loads into the database: the app menu reads in French."""
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(["client_hub"], ["fr_FR"], overwrite=True)
-        menu = self.env.ref("client_hub.menu_client_hub_clients").with_context(lang="fr_FR")
-        self.assertEqual(menu.name, "Clients")
+        menu = self.env.ref("client_hub.menu_client_hub_root").with_context(lang="fr_FR")
+        self.assertEqual(menu.name, "Espace clients")
         action = self.env.ref("client_hub.action_client_hub_clients").with_context(lang="fr_FR")
         self.assertIn("Créez votre premier client", action.help)
