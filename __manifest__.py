@@ -26,7 +26,11 @@
     "data": [
         "security/client_hub_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_template_data.xml",
         "report/report_templates.xml",
+        "views/client_hub_magic_link_views.xml",
+        "views/portal_templates.xml",
+        "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/client_hub_menus.xml",
     ],

@@ -838,6 +838,10 @@ def cmd_bench(args) -> int:
         say(f"creating the bench database {args.db} (install {MODULE})")
         run(ctx.cmd("-d", args.db, "-i", MODULE, "--stop-after-init", "--no-http"), env=odoo_env(),
             cwd=str(VAR))
+    else:
+        say(f"upgrading {MODULE} in {args.db} (the benches run the code of this checkout)")
+        run(ctx.cmd("-d", args.db, "-u", MODULE, "--stop-after-init", "--no-http"), env=odoo_env(),
+            cwd=str(VAR))
     scripts = [Path(s) for s in args.scripts] or sorted((REPO / "bench").glob("bench_*.py"))
     env = {**odoo_env(), "PYTHONPATH": os.pathsep.join([str(ctx.odoo.src), str(VAR / "addons")])}
     rc = 0

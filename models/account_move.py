@@ -68,3 +68,9 @@ class AccountMove(models.Model):
         if len(self) == 1 and (own := self._client_hub_mail_template()):
             return own
         return template
+
+    # ------------------------------------------------------------------ magic links
+    def _client_hub_magic_link_target(self):
+        if self.move_type in ("out_invoice", "out_refund") and self.state == "posted" and self.partner_id:
+            return self.partner_id, self.access_url
+        return super()._client_hub_magic_link_target()

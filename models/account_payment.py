@@ -12,3 +12,9 @@ class AccountPayment(models.Model):
         if self.partner_type != "customer" or not self.partner_id:
             return self.env["mail.template"]
         return self.partner_id.commercial_partner_id._client_hub_mail_template_for("receipt")
+
+    def _client_hub_magic_link_target(self):
+        """Receipts link to the client's invoices in the portal."""
+        if self.partner_type == "customer" and self.partner_id:
+            return self.partner_id, "/my/invoices"
+        return super()._client_hub_magic_link_target()

@@ -1,12 +1,18 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+
+from odoo.addons.auth_signup.models.res_partner import SignupError
 
 from ..lib.chart import monthly_bars_svg
 from .mail_template import CLIENT_TEMPLATE_KINDS
+
+_logger = logging.getLogger(__name__)
 
 CUSTOMER_DOCUMENTS = ("out_invoice", "out_refund")
 ACCOUNTING_GROUPS = "account.group_account_invoice,account.group_account_readonly"
@@ -38,6 +44,13 @@ class ResPartner(models.Model):
         "mail.template",
         string="Payment Receipt Email",
         domain="[('model', '=', 'account.payment'), ('client_hub_partner_id', 'in', [id, False])]",
+    )
+    client_hub_magic_link_ids = fields.One2many(
+        "client_hub.magic.link",
+        "commercial_partner_id",
+        string="Portal Links",
+        readonly=True,
+        help="Sign-in links sent to this client's contacts, newest first.",
     )
     client_hub_vat_label = fields.Char(
         string="Client Tax ID Label",
@@ -323,3 +336,107 @@ class ResPartner(models.Model):
                 ("invoice_date_due", "<", fields.Date.context_today(self)),
             ],
         )
+
+    # ------------------------------------------------------------------
+    # Portal access through magic links
+    # ------------------------------------------------------------------
+    def _client_hub_magic_link_allowed(self):
+        """Whether this contact may sign in to the portal with a magic link: active, with an
+        email address, not an internal user, and not a portal user whose access was removed."""
+        self.ensure_one()
+        if not self.active or not self.email_normalized:
+            return False
+        users = self.sudo().with_context(active_test=False).user_ids
+        if any(not user._is_portal() and not user._is_public() for user in users.filtered("active")):
+            return False  # internal users keep Odoo's normal sign-in
+        return not users or any(user.active and user._is_portal() for user in users)
+
+    def _client_hub_portal_user(self):
+        """The contact's portal user, created on the fly when missing: portal group, no usable
+        password, no invitation email. Only called once a valid magic link named this contact."""
+        self.ensure_one()
+        # runs inside the sign-in, before any user is known: act as the system
+        partner = self.with_env(self.env(user=SUPERUSER_ID, su=True))
+        user = partner.user_ids.filtered(lambda u: u._is_portal())[:1]
+        if user or partner.with_context(active_test=False).user_ids:
+            return user
+        company = partner.company_id or partner.env.company
+        try:
+            user = (
+                partner.env["res.users"]
+                .with_company(company)
+                # no invitation email, and no chatter noise: the sign-in itself is logged below
+                .with_context(
+                    no_reset_password=True, tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+                )
+                ._create_user_from_template({
+                    "email": partner.email_normalized,
+                    "login": partner.email_normalized,
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "company_ids": [Command.set(company.ids)],
+                })
+            )
+        except SignupError:
+            _logger.warning("client_hub: no portal user for contact %s (login already taken)", partner.id)
+            return self.env["res.users"]
+        _logger.info("client_hub: portal user %s created for contact %s on magic-link sign-in", user.id, partner.id)
+        return user
+
+    def _client_hub_send_portal_link(self, force_send=True):
+        """Email this contact a fresh sign-in link (the template is in data/)."""
+        self.ensure_one()
+        links = self.env["client_hub.magic.link"]
+        url = links._issue_url(self)
+        template = self.env.ref("client_hub.mail_template_magic_link").sudo()
+        template.with_context(
+            client_hub_magic_link_url=url, client_hub_magic_link_days=links._lifetime_days()
+        ).send_mail(
+            self.id, force_send=force_send, email_layout_xmlid="mail.mail_notification_light"
+        )
+
+    def action_client_hub_send_portal_link(self):
+        self.ensure_one()
+        self.check_access("write")
+        if not self._client_hub_magic_link_allowed():
+            raise UserError(
+                _("%(contact)s cannot receive a portal link: the contact needs an email address, "
+                  "must be active and must not be an internal user.", contact=self.display_name)
+            )
+        self._client_hub_send_portal_link()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _("A portal link was sent to %s.", self.email_formatted),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_client_hub_revoke_links(self):
+        self.check_access("write")
+        contacts = self.env["res.partner"].sudo().with_context(active_test=False).search(
+            [("commercial_partner_id", "in", self.commercial_partner_id.ids)]
+        )
+        revoked = self.env["client_hub.magic.link"]._revoke_for_partners(contacts, "manual")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if revoked else "info",
+                "message": _("%s portal link(s) revoked.", len(revoked)),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def write(self, vals):
+        emails_before = {p.id: p.email_normalized for p in self} if "email" in vals else {}
+        res = super().write(vals)
+        links = self.env["client_hub.magic.link"]
+        if "active" in vals and not vals["active"]:
+            links._revoke_for_partners(self, "archived")
+        if emails_before:
+            changed = self.filtered(lambda p: p.email_normalized != emails_before[p.id])
+            links._revoke_for_partners(changed, "email")
+        return res

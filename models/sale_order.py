@@ -47,3 +47,10 @@ class SaleOrder(models.Model):
 
     def _get_confirmation_template(self):
         return self._client_hub_mail_template() or super()._get_confirmation_template()
+
+    # ------------------------------------------------------------------ magic links
+    def _client_hub_magic_link_target(self):
+        # a pro-forma carries no access button at all (see sale's own notification groups)
+        if self.partner_id and self.state != "cancel" and not self.env.context.get("proforma"):
+            return self.partner_id, self.access_url
+        return super()._client_hub_magic_link_target()

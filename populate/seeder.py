@@ -429,10 +429,21 @@ def demo_info(env, base_url):
     clients = env["res.partner"].search(
         [("customer_rank", ">", 0), ("parent_id", "=", False)], order="name"
     )
-    return [
+    lines = [
         f"DEMO clients: {', '.join(clients.mapped('name'))}",
         f"DEMO Client Hub > Clients: {base_url}/odoo/clients",
     ]
+    julie = env["res.partner"].search([("email", "=", "julie.peeters@zygomatic.example")], limit=1)
+    if julie and julie._client_hub_magic_link_allowed():
+        invoice = env["account.move"].search(
+            [("partner_id", "child_of", julie.commercial_partner_id.id), ("move_type", "=", "out_invoice"),
+             ("state", "=", "posted")], order="invoice_date desc, id desc", limit=1,
+        )
+        Link = env["client_hub.magic.link"]
+        _link, token = Link._issue(julie, origin=invoice or None)
+        url = Link._url(token, redirect=invoice.access_url if invoice else None, base_url=base_url)
+        lines.append(f"DEMO client portal, magic link of {julie.name} ({julie.commercial_partner_id.name}): {url}")
+    return lines
 
 
 def demo_pages(env):
@@ -443,4 +454,23 @@ def demo_pages(env):
         f"client=/odoo/clients/{client.id}",
         f"client-documents=/odoo/clients/{client.id}|a[name=client_hub_documents]",
         f"client-templates=/odoo/clients/{client.id}|a[name=client_hub_email_templates]",
+        f"client-portal-access=/odoo/clients/{client.id}|a[name=client_hub_portal_access]",
+        *_demo_magic_link_pages(env),
     ]
+
+
+def _demo_magic_link_pages(env):
+    """The client's side, last (opening a magic link signs the browser in as the client): a link
+    that expired, then a valid one landing on the client's latest invoice."""
+    import jwt  # noqa: PLC0415 (only the demo needs it here)
+
+    url = next((ln.rsplit(" ", 1)[1] for ln in demo_info(env, "") if "magic link" in ln), None)
+    if not url:
+        return []
+    Link = env["client_hub.magic.link"]
+    path = "/portal/magic/" + url.split("/portal/magic/", 1)[1]
+    token = path.rsplit("/", 1)[1].split("?", 1)[0]
+    claims = jwt.decode(token, options={"verify_signature": False})
+    stale = {**claims, "iat": claims["iat"] - 40 * 86400, "exp": claims["iat"] - 10 * 86400}
+    expired = jwt.encode(stale, Link._signing_key(), algorithm="HS256")
+    return [f"magic-link-expired=/portal/magic/{expired}", f"magic-link-invoice={path}"]

@@ -4,4 +4,7 @@ from . import test_client_templates
 from . import test_i18n
 from . import test_invoice_pdf
 from . import test_seeder
+from . import test_magic_link
+from . import test_magic_link_http
 from . import test_tour_clients
+from . import test_tour_magic_link

@@ -1,11 +1,12 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
+from urllib.parse import unquote, urlsplit
 
 from odoo.tests import tagged
 
 from ..lib.seed_plan import KINDS
-from ..populate.seeder import Seeder
+from ..populate.seeder import Seeder, demo_info
 from .common import ClientHubCommon
 
 
@@ -73,3 +74,20 @@ class TestSeeder(ClientHubCommon):
             sorted(moves.filtered(lambda m: m.move_type != "entry").mapped("amount_total")),
             sorted(self.moves.mapped("amount_total")),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDemoInfo(ClientHubCommon):
+    def test_run_command_prints_a_working_magic_link(self):
+        self.env.user.group_ids |= self.env.ref("sales_team.group_sale_manager") | self.env.ref(
+            "helpdesk_mgmt.group_helpdesk_manager"
+        )
+        Seeder(self.env, seed=2026).seed_demo()
+        lines = demo_info(self.env, "http://127.0.0.1:8069")
+        line = next(ln for ln in lines if "magic link" in ln)
+        url = line.rsplit(" ", 1)[1]
+        self.assertTrue(url.startswith("http://127.0.0.1:8069/portal/magic/"))
+        self.assertIn("?redirect=%2Fmy%2Finvoices%2F", url)
+        token = unquote(urlsplit(url).path.rsplit("/", 1)[1])
+        link = self.env["client_hub.magic.link"]._check_token(token)
+        self.assertEqual(link.partner_id.email, "julie.peeters@zygomatic.example")

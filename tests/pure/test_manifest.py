@@ -56,3 +56,28 @@ class TestManifest(unittest.TestCase):
                 elif isinstance(node, ast.ImportFrom) and node.module:
                     names = [node.module]
                 self.assertFalse([n for n in names if n.split(".")[0] == "odoo"], path.name)
+
+
+class TestModelConventions(unittest.TestCase):
+    """OCA conventions for the models the addon creates (``_name`` without ``_inherit`` of itself)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.models = {}
+        for path in (REPO / "models").glob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "_name" for t in node.targets):
+                    cls.models[node.value.value] = path
+
+    def test_one_model_per_file_named_after_it(self):
+        self.assertTrue(self.models, "no model found")
+        for name, path in self.models.items():
+            self.assertEqual(path.stem, name.replace(".", "_"), name)
+
+    def test_every_model_has_access_rights_and_a_record_rule(self):
+        acl = (REPO / "security" / "ir.model.access.csv").read_text(encoding="utf-8")
+        rules = (REPO / "security" / "client_hub_security.xml").read_text(encoding="utf-8")
+        for name in self.models:
+            xmlid = "model_" + name.replace(".", "_")
+            self.assertIn(f",{xmlid},", acl, f"{name}: no line in ir.model.access.csv")
+            self.assertIn(f'ref="{xmlid}"', rules, f"{name}: no record rule")

@@ -1,0 +1,163 @@
+# Copyright 2026 client_hub contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Magic-link sign-in routes. Thin: tokens, rate limits and portal users live on the models;
+the sign-in itself is Odoo's (``session.authenticate`` with a credential of our own type)."""
+import logging
+from urllib.parse import quote
+
+import jwt
+
+from odoo import http
+from odoo.exceptions import AccessDenied
+from odoo.http import request
+
+from ..lib.safe_redirect import portal_path
+from ..models.client_hub_magic_link import CREDENTIAL_TYPE, MAX_TOKEN_LENGTH, ROUTE, MagicLinkError
+from ..models.client_hub_magic_link_attempt import WINDOW_MINUTES
+
+_logger = logging.getLogger(__name__)
+
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Pragma": "no-cache",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+    "X-Frame-Options": "DENY",
+}
+
+
+class RateLimited(Exception):
+    pass
+
+
+class MagicLinkController(http.Controller):
+    # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _secure(response):
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    @staticmethod
+    def _ip():
+        return request.httprequest.remote_addr or ""
+
+    def _redirect(self, location):
+        return self._secure(request.redirect(location, code=303, local=True))
+
+    @staticmethod
+    def _ensure_user():
+        if request.env.uid is None:
+            # auth="none" (reachable without a database, see _route_database): render as the
+            # visitor's session user, or the public user, like /web/login does
+            if request.session.uid:
+                request.update_env(user=request.session.uid)
+            else:
+                request.env["ir.http"]._auth_method_public()
+
+    def _render(self, template, values=None, status=200):
+        self._ensure_user()
+        response = request.render(template, {"route": ROUTE, **(values or {})})
+        response.status_code = status
+        return self._secure(response)
+
+    def _route_database(self, token):
+        """Multi-database servers: the token names its database. Without a database in the
+        session, remember the one the token names (if the dbfilter allows it) and come back to
+        the same URL, as ``web.controllers.utils.ensure_db`` does. The claim is only used to
+        pick the database; the signature is checked there."""
+        try:
+            claimed = jwt.decode(token, options={"verify_signature": False}).get("db")
+        except (jwt.InvalidTokenError, AttributeError, TypeError):
+            claimed = None
+        if request.db and (not claimed or claimed == request.db):
+            return None
+        host = request.httprequest.environ.get("HTTP_HOST", "")
+        if not isinstance(claimed, str) or claimed not in http.db_list(force=True, host=host):
+            if request.db:
+                return None  # the token is for a database we do not serve: refused as invalid
+            return self._secure(request.make_response("Invalid link.", status=404))
+        if request.session.uid:
+            request.session.logout(keep_db=False)
+        request.session.db = claimed
+        return self._secure(request.redirect(request.httprequest.full_path, code=303, local=True))
+
+    def _check_rate(self, kind):
+        if request.env["client_hub.magic.link.attempt"].sudo()._is_limited(self._ip(), kind):
+            raise RateLimited
+
+    def _too_many(self):
+        _logger.warning("client_hub: magic-link rate limit reached for %s", self._ip())
+        self._ensure_user()
+        wait_message = request.env._("For your security, please wait %s minutes before trying again.", WINDOW_MINUTES)
+        response = self._render("client_hub.magic_link_too_many", {"wait_message": wait_message}, status=429)
+        response.headers["Retry-After"] = str(WINDOW_MINUTES * 60)
+        return response
+
+    def _refused(self, reason, token_checked=True):
+        """The friendly page of a link that cannot sign in, with the "send me a new link" form.
+        A token refused by its signature alone is not recorded: it cost no lookup, and writing a
+        row for it would turn forged links into database load."""
+        _logger.info("client_hub: magic link refused (%s) from %s", reason, self._ip())
+        if token_checked:
+            request.env["client_hub.magic.link.attempt"].sudo()._record(self._ip(), "failure", reason)
+        return self._render("client_hub.magic_link_refused", {"reason": reason}, status=403)
+
+    def _sign_in(self, token, target):
+        credential = {"type": CREDENTIAL_TYPE, "token": token}
+        auth_info = request.session.authenticate(request.env, credential)
+        if not request.session.uid:
+            # a second factor the contact set up (auth_totp) still applies
+            user = request.env["res.users"].sudo().browse(auth_info["uid"])
+            mfa_url = user._mfa_url() or "/web/login"
+            return self._redirect(f"{mfa_url}?redirect={quote(target, safe='')}")
+        return self._redirect(target)
+
+    def _use(self, token, redirect, confirmed):
+        target = portal_path(redirect)
+        Link = request.env["client_hub.magic.link"]
+        try:
+            Link._decode(token)  # signature (HS256 only), expiry, database: no query of ours
+        except MagicLinkError as error:
+            return self._refused(error.reason, token_checked=error.reason != "invalid")
+        try:
+            self._check_rate("failure")
+            link = Link._check_token(token)
+            if link.single_use and not confirmed:
+                # a mail scanner's GET spends nothing: the POST of this page does
+                return self._render("client_hub.magic_link_confirm", {"token": token, "redirect": target})
+            return self._sign_in(token, target)
+        except RateLimited:
+            return self._too_many()
+        except MagicLinkError as error:
+            return self._refused(error.reason)
+        except AccessDenied:
+            return self._refused("invalid")
+
+    # ------------------------------------------------------------------ routes
+    @http.route(
+        f"{ROUTE}/<string:token>", type="http", auth="none", methods=["GET"], sitemap=False, readonly=False
+    )
+    def magic_link(self, token, redirect=None, **kwargs):
+        if len(token) > MAX_TOKEN_LENGTH:
+            return self._refused("invalid", token_checked=False)
+        return self._route_database(token) or self._use(token, redirect, confirmed=False)
+
+    @http.route(f"{ROUTE}/confirm", type="http", auth="public", methods=["POST"], sitemap=False, csrf=True)
+    def magic_link_confirm(self, token=None, redirect=None, **kwargs):
+        return self._use(token or "", redirect, confirmed=True)
+
+    @http.route(f"{ROUTE}/request", type="http", auth="public", methods=["GET", "POST"], sitemap=False, csrf=True)
+    def magic_link_request(self, email=None, **kwargs):
+        """Ask for a fresh link. The answer is the same whether or not the address is known."""
+        if request.httprequest.method == "GET":
+            return self._render("client_hub.magic_link_refused", {"reason": "request"})
+        email = (email or "").strip()[:254]
+        if not email:
+            return self._render("client_hub.magic_link_refused", {"reason": "request", "error": "empty"})
+        try:
+            self._check_rate("request")
+        except RateLimited:
+            return self._too_many()
+        request.env["client_hub.magic.link.attempt"].sudo()._record(self._ip(), "request")
+        request.env["client_hub.magic.link"].sudo()._send_new_link(email)
+        return self._render("client_hub.magic_link_request_sent", {"email": email})

@@ -1,0 +1,26 @@
+# Copyright 2026 client_hub contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import models
+
+
+class MailThread(models.AbstractModel):
+    _inherit = "mail.thread"
+
+    def _client_hub_magic_link_target(self):
+        """``(client, portal path)`` when emails about this record should carry a magic link for
+        the client's contacts, else ``(empty partner, None)``. Overridden by the document models."""
+        return self.env["res.partner"], None
+
+    def _notify_get_recipients_classify(self, message, recipients_data, model_description, msg_vals=False):
+        """The single place where document emails get their links: each contact of the
+        document's client gets its own group, hence its own email whose main button is a magic
+        link for that contact. Everybody else keeps Odoo's normal links."""
+        groups = super()._notify_get_recipients_classify(
+            message, recipients_data, model_description, msg_vals=msg_vals
+        )
+        if len(self) != 1:
+            return groups
+        client, path = self._client_hub_magic_link_target()
+        if not client:
+            return groups
+        return self.env["client_hub.magic.link"]._personalize_notification_groups(self, groups, client, path)

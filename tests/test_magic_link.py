@@ -1,0 +1,307 @@
+# Copyright 2026 client_hub contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import hashlib
+from datetime import datetime, timedelta
+
+import jwt
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged, users
+from odoo.tools import mute_logger
+
+from odoo.addons.client_hub.models.client_hub_magic_link import MagicLinkError
+from odoo.addons.mail.tests.common import MailCase, mail_new_test_user
+
+from .common import ClientHubCommon
+from .magic_link_common import MagicLinkFixtures, claims_of, magic_urls, redirect_of, token_of
+
+
+@tagged("post_install", "-at_install")
+class TestMagicLinkTokens(ClientHubCommon, MagicLinkFixtures):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_magic_link_fixtures()
+
+    def assertRefused(self, token, reason):
+        with self.assertRaises(MagicLinkError) as caught:
+            self.Link._check_token(token)
+        self.assertEqual(caught.exception.reason, reason)
+
+    def test_token_claims_and_storage(self):
+        link, token = self.Link._issue(self.mia, origin=self.invoice)
+        claims = jwt.decode(token, options={"verify_signature": False})
+        self.assertEqual(jwt.get_unverified_header(token)["alg"], "HS256")
+        self.assertEqual(claims["sub"], str(self.mia.id))
+        self.assertEqual(claims["db"], self.env.cr.dbname)
+        self.assertGreaterEqual(len(claims["jti"]), 22, "at least 128 random bits")
+        self.assertEqual(claims["exp"] - claims["iat"], 30 * 86400, "default lifetime: 30 days")
+        # the random id is stored only as a hash; no column holds the token or the id
+        self.assertEqual(link.sudo().jti_hash, hashlib.sha256(claims["jti"].encode()).hexdigest())
+        self.env.flush_all()
+        self.env.cr.execute("SELECT row_to_json(l)::text FROM client_hub_magic_link l WHERE id = %s", [link.id])
+        row = self.env.cr.fetchone()[0]
+        self.assertNotIn(claims["jti"], row)
+        self.assertNotIn(token, row)
+        self.assertEqual((link.origin_model, link.origin_id), ("account.move", self.invoice.id))
+        self.assertEqual(link.origin_name, self.invoice.display_name)
+        self.assertEqual(link.state, "valid")
+        self.assertEqual(self.Link._check_token(token), link)
+
+    def test_two_links_never_share_an_id(self):
+        first = claims_of(self.Link._issue_url(self.mia))
+        second = claims_of(self.Link._issue_url(self.mia))
+        self.assertNotEqual(first["jti"], second["jti"])
+
+    def test_lifetime_setting(self):
+        settings = self.env["res.config.settings"].create({"client_hub_magic_link_lifetime_days": 7})
+        settings.execute()
+        link, token = self.Link._issue(self.mia)
+        claims = jwt.decode(token, options={"verify_signature": False})
+        self.assertEqual(claims["exp"] - claims["iat"], 7 * 86400)
+        self.assertAlmostEqual(link.expires_at, fields.Datetime.now() + timedelta(days=7), delta=timedelta(seconds=5))
+        with self.assertRaises(ValidationError):
+            self.env["res.config.settings"].create({"client_hub_magic_link_lifetime_days": 0})
+
+    def test_forged_tokens_refused_without_lookup(self):
+        _link, token = self.Link._issue(self.mia)
+        claims = jwt.decode(token, options={"verify_signature": False})
+        key = self.Link._signing_key()
+        forged = {
+            "other key": jwt.encode(claims, "not-the-key-" * 4, algorithm="HS256"),
+            "tampered subject": jwt.encode({**claims, "sub": str(self.max.id)}, "x" * 32, algorithm="HS256"),
+            "alg none": jwt.encode(claims, None, algorithm="none"),
+            "HS512 with the right key": jwt.encode(claims, key, algorithm="HS512"),
+            "other database": jwt.encode({**claims, "db": "another_db"}, key, algorithm="HS256"),
+            "missing expiry": jwt.encode({k: v for k, v in claims.items() if k != "exp"}, key, algorithm="HS256"),
+            "short random id": jwt.encode({**claims, "jti": "abc"}, key, algorithm="HS256"),
+            "garbage": "not.a.jwt",
+            "empty": "",
+            "huge": "a" * 5000,
+        }
+        self.Link._decode(token)  # warm the parameter cache: the key is derived without a query
+        for name, bad in forged.items():
+            reason = None
+            # (not assertRaises: Odoo's wraps it in a savepoint, three queries of its own)
+            with self.subTest(name), self.assertQueryCount(0):
+                try:
+                    self.Link._decode(bad)
+                except MagicLinkError as error:
+                    reason = error.reason
+            self.assertEqual(reason, "invalid", name)
+
+    def test_unknown_id_with_valid_signature(self):
+        _link, token = self.Link._issue(self.mia)
+        claims = jwt.decode(token, options={"verify_signature": False})
+        stray = jwt.encode({**claims, "jti": "z" * 32}, self.Link._signing_key(), algorithm="HS256")
+        self.assertRefused(stray, "invalid")
+        # a valid token cannot be moved to another contact (its subject is signed, and checked)
+        moved = jwt.encode({**claims, "sub": str(self.max.id)}, self.Link._signing_key(), algorithm="HS256")
+        self.assertRefused(moved, "invalid")
+
+    def test_expiry(self):
+        _link, token = self.Link._issue(self.mia)
+        with freeze_time(datetime.now() + timedelta(days=29)):
+            self.assertTrue(self.Link._check_token(token))
+        with freeze_time(datetime.now() + timedelta(days=30, minutes=1)):
+            self.assertRefused(token, "expired")
+
+    def test_database_secret_rotation_kills_links(self):
+        _link, token = self.Link._issue(self.mia)
+        self.env["ir.config_parameter"].sudo().set_param("database.secret", "rotated-secret")
+        self.assertRefused(token, "invalid")
+
+    def test_revoked_when_contact_archived(self):
+        link, token = self.Link._issue(self.mia)
+        self.mia.action_archive()
+        self.assertEqual((link.state, link.revoke_reason), ("revoked", "archived"))
+        self.assertRefused(token, "revoked")
+
+    def test_revoked_when_email_changes(self):
+        link, token = self.Link._issue(self.mia)
+        self.mia.email = "MIA@magic.example"  # same address, other case: kept
+        self.assertFalse(link.revoked_at)
+        self.mia.email = "mia.new@magic.example"
+        self.assertEqual(link.revoke_reason, "email")
+        self.assertRefused(token, "revoked")
+
+    def test_revoked_when_portal_access_removed(self):
+        link, token = self.Link._issue(self.mia)
+        user = self.mia._client_hub_portal_user()
+        self.assertTrue(user._is_portal())
+        self.assertFalse(link.revoked_at, "creating the portal user keeps the link")
+        wizard = self.env["portal.wizard"].create({"partner_ids": [Command.set(self.mia.ids)]})
+        wizard.user_ids.action_revoke_access()
+        self.assertEqual(link.revoke_reason, "portal")
+        self.assertRefused(token, "revoked")
+        # and no new link can be issued for a contact whose access was removed
+        with self.assertRaises(UserError):
+            self.Link._issue(self.mia)
+
+    def test_internal_users_get_no_link(self):
+        mail_new_test_user(self.env, login="mia.internal", email="mia@magic.example", groups="base.group_user",
+                           partner_id=self.mia.id)
+        self.assertFalse(self.mia._client_hub_magic_link_allowed())
+        with self.assertRaises(UserError):
+            self.Link._issue(self.mia)
+
+    def test_contacts_sharing_an_address(self):
+        """Logins are unique: a second contact with the same address gets no portal user (its
+        link is refused as unavailable) instead of taking over the first contact's account."""
+        twin = self.env["res.partner"].create({"name": "Mia Twin", "parent_id": self.rival.id, "email": "mia@magic.example"})
+        user = self.mia._client_hub_portal_user()
+        self.assertTrue(user)
+        with mute_logger("odoo.addons.client_hub.models.res_partner"):
+            self.assertFalse(twin._client_hub_portal_user())
+        self.assertEqual(user.partner_id, self.mia)
+
+    def test_revoke_all_links_of_a_client(self):
+        mia_link, _token = self.Link._issue(self.mia)
+        max_link, _token = self.Link._issue(self.max)
+        rival_link, _token = self.Link._issue(self.rival)
+        self.client.action_client_hub_revoke_links()
+        self.assertEqual((mia_link.revoke_reason, max_link.revoke_reason), ("manual", "manual"))
+        self.assertFalse(rival_link.revoked_at, "another client's links are untouched")
+        self.assertEqual(self.client.client_hub_magic_link_ids, mia_link | max_link)
+
+    def test_consume_counts_and_single_use(self):
+        link, _token = self.Link._issue(self.mia)
+        link._consume()
+        link._consume()
+        self.assertEqual(link.use_count, 2)
+        self.assertTrue(link.last_used_at)
+        self.env["ir.config_parameter"].sudo().set_param("client_hub.magic_link_single_use", "True")
+        once, token = self.Link._issue(self.mia)
+        self.assertTrue(once.single_use)
+        once._consume()
+        with self.assertRaises(MagicLinkError):
+            once._consume()
+        self.assertEqual((once.use_count, once.state), (1, "used"))
+        self.assertRefused(token, "used")
+
+
+@tagged("post_install", "-at_install")
+class TestMagicLinkEmails(ClientHubCommon, MailCase, MagicLinkFixtures):
+    """Every document email to a client contact carries a magic link for that recipient only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.group_ids |= cls.env.ref("sales_team.group_sale_manager") | cls.env.ref(
+            "helpdesk_mgmt.group_helpdesk_manager"
+        )
+        cls.setup_magic_link_fixtures()
+        cls.accountant = mail_new_test_user(
+            cls.env, login="ch_accountant", email="accountant@company.example", notification_type="email",
+            groups="base.group_user,account.group_account_invoice",
+        )
+
+    def mails_to(self, partner):
+        return self._new_mails.filtered(lambda m: partner in m.recipient_ids)
+
+    def single_magic_url(self, partner):
+        mails = self.mails_to(partner)
+        self.assertEqual(len(mails), 1, f"one email to {partner.name}")
+        urls = set(magic_urls(mails.body_html))
+        self.assertEqual(len(urls), 1, f"exactly one magic link for {partner.name}")
+        return urls.pop()
+
+    def test_invoice_email(self):
+        self.invoice.message_subscribe(partner_ids=(self.max | self.rival | self.accountant.partner_id).ids)
+        with self.mock_mail_gateway():
+            wizard = self.env["account.move.send.wizard"].with_context(
+                active_model="account.move", active_ids=self.invoice.ids
+            ).create({})
+            wizard.action_send_and_print()
+            # a message posted on the invoice later reaches the followers the same way
+            self.invoice.message_post(body="Reminder", message_type="comment", subtype_xmlid="mail.mt_comment")
+        mia_urls = set(magic_urls(self.mails_to(self.mia)[:1].body_html))
+        self.assertEqual(len(mia_urls), 1)
+        mia_url = mia_urls.pop()
+        self.assertEqual(claims_of(mia_url)["sub"], str(self.mia.id))
+        self.assertEqual(redirect_of(mia_url), self.invoice.access_url)
+        link = self.Link._check_token(token_of(mia_url))
+        self.assertEqual((link.partner_id, link.origin_id), (self.mia, self.invoice.id))
+        # the other contact of the client gets its own, different link
+        max_urls = {u for m in self.mails_to(self.max) for u in magic_urls(m.body_html)}
+        self.assertTrue(max_urls)
+        self.assertTrue(all(claims_of(u)["sub"] == str(self.max.id) for u in max_urls))
+        # internal users and third parties keep Odoo's normal links
+        for outsider in (self.accountant.partner_id, self.rival):
+            for mail in self.mails_to(outsider):
+                self.assertFalse(magic_urls(mail.body_html), outsider.name)
+        # the chatter keeps no sign-in link
+        self.assertFalse(magic_urls("".join(self.invoice.message_ids.mapped("body"))))
+
+    def test_quote_email(self):
+        order = self.env["sale.order"].create({
+            "partner_id": self.mia.id,
+            "order_line": [Command.create({"product_id": self.product_a.id, "product_uom_qty": 1})],
+        })
+        with self.mock_mail_gateway():
+            composer = self.env["mail.compose.message"].with_context(
+                **order.action_quotation_send()["context"]
+            ).create({})
+            composer.action_send_mail()
+        url = self.single_magic_url(self.mia)
+        self.assertEqual(redirect_of(url), f"/my/orders/{order.id}")
+
+    def test_payment_receipt_email(self):
+        payment = self.env["account.payment"].create({
+            "payment_type": "inbound", "partner_type": "customer", "partner_id": self.mia.id, "amount": 50.0,
+        })
+        payment.action_post()
+        template = self.env.ref("account.mail_template_data_payment_receipt")
+        with self.mock_mail_gateway():
+            payment.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        url = self.single_magic_url(self.mia)
+        self.assertEqual(redirect_of(url), "/my/invoices")
+
+    def test_ticket_reply_email(self):
+        ticket = self.env["helpdesk.ticket"].create({
+            "name": "Printer on fire", "description": "Help", "partner_id": self.mia.id,
+        })
+        ticket.message_subscribe(partner_ids=self.mia.ids)
+        with self.mock_mail_gateway():
+            ticket.message_post(
+                body="We are on it.", message_type="comment", subtype_xmlid="mail.mt_comment",
+            )
+        url = self.single_magic_url(self.mia)
+        self.assertEqual(redirect_of(url), f"/my/ticket/{ticket.id}")
+
+    def test_send_portal_link_button(self):
+        with self.mock_mail_gateway():
+            action = self.mia.action_client_hub_send_portal_link()
+        self.assertEqual(action["params"]["type"], "success")
+        url = self.single_magic_url(self.mia)
+        self.assertIsNone(redirect_of(url))
+        self.assertIn("Open my client portal", self.mails_to(self.mia).body_html)
+        self.rival.email = False
+        with self.assertRaises(UserError):
+            self.rival.action_client_hub_send_portal_link()
+
+    @users("ch_accountant")
+    def test_only_editors_send_or_revoke(self):
+        self.env["ir.rule"].sudo().create({
+            "name": "accountant cannot edit Magic Corp", "model_id": self.env.ref("base.model_res_partner").id,
+            "domain_force": f"[('commercial_partner_id', '!=', {self.client.id})]",
+            "perm_read": False, "perm_create": False, "perm_unlink": False,
+            "groups": [Command.link(self.env.ref("base.group_user").id)],
+        })
+        mia = self.mia.with_env(self.env)
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            mia.action_client_hub_send_portal_link()
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            mia.action_client_hub_revoke_links()
+
+    def test_request_new_link_by_email(self):
+        with self.mock_mail_gateway():
+            self.Link._send_new_link("  MIA@magic.example ")
+            self.Link._send_new_link("nobody@nowhere.example")
+            self.Link._send_new_link("accountant@company.example")  # internal user: no link
+            self.Link._send_new_link("not an email")
+        self.assertEqual(len(self._new_mails), 1)
+        self.assertEqual(self._new_mails.recipient_ids, self.mia)
+        self.assertEqual(self._new_mails.state, "outgoing", "queued, so timing reveals nothing")

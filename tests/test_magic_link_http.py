@@ -1,0 +1,292 @@
+# Copyright 2026 client_hub contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The magic-link routes over real HTTP requests."""
+import re
+from datetime import datetime, timedelta
+from unittest.mock import patch
+from urllib.parse import quote, urlsplit
+
+import jwt
+from freezegun import freeze_time
+
+import odoo.http
+from odoo.tests import HttpCase, tagged
+from odoo.tools import config, mute_logger
+
+from .magic_link_common import MagicLinkFixtures, token_of
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+LOGGERS = ("odoo.addons.client_hub.controllers.magic_link", "odoo.addons.base.models.res_users", "odoo.http")
+
+
+@tagged("post_install", "-at_install")
+class TestMagicLinkHttp(HttpCase, MagicLinkFixtures):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_magic_link_fixtures()
+
+    # ------------------------------------------------------------------ helpers
+    def path(self, url):
+        parts = urlsplit(url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def issue(self, partner=None, redirect=None):
+        return self.path(self.Link._issue_url(partner or self.mia, origin=self.invoice, redirect=redirect))
+
+    def get(self, path, **kw):
+        return self.url_open(path, allow_redirects=False, **kw)
+
+    def session(self):
+        sid = self.opener.cookies.get("session_id")
+        return odoo.http.root.session_store.get(sid) if sid else None
+
+    def assertNoSession(self, response):
+        session = self.session()
+        self.assertFalse(session and session.uid, "no one is signed in")
+        self.assertNotIn("Location", response.headers)
+
+    def assertSecureHeaders(self, response):
+        self.assertEqual(response.headers.get("Cache-Control"), "no-store")
+        self.assertEqual(response.headers.get("Referrer-Policy"), "no-referrer")
+
+    def assertSignedInAs(self, partner):
+        session = self.session()
+        self.assertTrue(session and session.uid)
+        user = self.env["res.users"].browse(session.uid)
+        self.assertEqual(user.partner_id, partner)
+        return user
+
+    def csrf(self, html):
+        return CSRF.search(html).group(1)
+
+    # ------------------------------------------------------------------ sign in
+    def test_valid_link_signs_in_and_lands_where_asked(self):
+        self.assertFalse(self.mia.user_ids)
+        self.url_open("/web/login")  # a visitor session exists before the click
+        before = self.opener.cookies["session_id"]
+        response = self.get(self.issue(redirect=self.invoice.access_url))
+        self.assertEqual(response.status_code, 303)
+        self.assertSecureHeaders(response)
+        self.assertEqual(urlsplit(response.headers["Location"]).path, self.invoice.access_url)
+        self.assertNotEqual(self.opener.cookies["session_id"], before, "the session id is rotated")
+        user = self.assertSignedInAs(self.mia)
+        # the portal user was created on the fly: portal group, no password, no invitation
+        self.assertTrue(user._is_portal())
+        self.assertEqual(user.login, "mia@magic.example")
+        self.env.cr.execute("SELECT password FROM res_users WHERE id = %s", [user.id])
+        self.assertFalse(self.env.cr.fetchone()[0])
+        invitations = self.env["mail.mail"].search([("recipient_ids", "in", self.mia.ids)])
+        self.assertFalse(invitations, "no invitation email")
+        link = self.Link.search([("partner_id", "=", self.mia.id)])
+        self.assertEqual(link.use_count, 1)
+        self.assertTrue(link.last_used_at)
+        # the landing page is the client's invoice, and the token is gone from the address bar
+        page = self.url_open(response.headers["Location"])
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.invoice.name, page.text)
+        self.assertNotIn("/portal/magic/", page.url)
+
+    def test_reusable_link_and_existing_portal_user(self):
+        path = self.issue()
+        self.assertEqual(self.get(path).status_code, 303)
+        user = self.assertSignedInAs(self.mia)
+        self.opener.cookies.clear()
+        response = self.get(path)  # clicked again later (or opened by a mail scanner first)
+        self.assertEqual((response.status_code, urlsplit(response.headers["Location"]).path), (303, "/my"))
+        self.assertEqual(self.assertSignedInAs(self.mia), user, "the same portal user, no duplicate")
+
+    # ------------------------------------------------------------------ refusals
+    def refused(self, path, expected_text):
+        self.opener.cookies.clear()
+        with mute_logger(*LOGGERS):
+            response = self.get(path)
+        self.assertEqual(response.status_code, 403, path)
+        self.assertSecureHeaders(response)
+        self.assertIn(expected_text, response.text)
+        self.assertIn('action="/portal/magic/request"', response.text, "offers a new link")
+        self.assertNoSession(response)
+        return response
+
+    def test_forged_and_malformed_tokens(self):
+        token = token_of(self.issue())
+        claims = jwt.decode(token, options={"verify_signature": False})
+        key = self.Link._signing_key()
+        variants = {
+            "forged signature": jwt.encode(claims, "attacker-key-" * 3, algorithm="HS256"),
+            "alg none": jwt.encode(claims, None, algorithm="none"),
+            "other database": jwt.encode({**claims, "db": "someone_elses_db"}, key, algorithm="HS256"),
+            "truncated": token[:-10],
+            "garbage": "%00%ff<script>",
+            "huge": "a" * 4000,
+        }
+        for name, bad in variants.items():
+            with self.subTest(name):
+                self.refused(f"/portal/magic/{quote(bad, safe='%')}", "This sign-in link is not valid")
+        self.assertFalse(self.env["client_hub.magic.link.attempt"].search([]), "forged tokens write nothing")
+
+    def test_expired_revoked_archived(self):
+        expired = self.issue()
+        with freeze_time(datetime.now() + timedelta(days=31)):
+            self.refused(expired, "This sign-in link has expired")
+        revoked = self.issue()
+        self.client.action_client_hub_revoke_links()
+        self.refused(revoked, "This sign-in link was revoked")
+        archived = self.issue(partner=self.max)
+        self.max.action_archive()
+        self.refused(archived, "This sign-in link was revoked")
+        reasons = self.env["client_hub.magic.link.attempt"].search([]).mapped("reason")
+        self.assertEqual(sorted(reasons), ["expired", "revoked", "revoked"])
+
+    def test_single_use_needs_a_click(self):
+        self.env["ir.config_parameter"].sudo().set_param("client_hub.magic_link_single_use", "True")
+        path = self.issue(redirect=self.invoice.access_url)
+        link = self.Link.search([("partner_id", "=", self.mia.id)])
+        for _scanner in range(2):  # a mail scanner's GETs spend nothing
+            page = self.get(path)
+            self.assertEqual(page.status_code, 200)
+            self.assertSecureHeaders(page)
+            self.assertIn("Continue to my portal", page.text)
+            self.assertNoSession(page)
+        self.assertEqual(link.use_count, 0)
+        form = {"csrf_token": self.csrf(page.text), "token": token_of(path), "redirect": self.invoice.access_url}
+        with mute_logger(*LOGGERS):
+            no_csrf = self.url_open("/portal/magic/confirm", data={**form, "csrf_token": "x"}, allow_redirects=False)
+        self.assertEqual(no_csrf.status_code, 400)
+        self.assertNoSession(no_csrf)
+        response = self.url_open("/portal/magic/confirm", data=form, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(urlsplit(response.headers["Location"]).path, self.invoice.access_url)
+        self.assertSignedInAs(self.mia)
+        # spent: neither the POST nor the link work again
+        self.opener.cookies.clear()
+        page = self.get("/portal/magic/request")
+        form["csrf_token"] = self.csrf(page.text)
+        with mute_logger(*LOGGERS):
+            again = self.url_open("/portal/magic/confirm", data=form, allow_redirects=False)
+        self.assertEqual(again.status_code, 403)
+        self.assertIn("This sign-in link was already used", again.text)
+        self.assertNoSession(again)
+        self.refused(path, "This sign-in link was already used")
+
+    def test_open_redirects_go_to_the_portal_home(self):
+        attempts = [
+            "https://evil.example", "//evil.example", "/\\evil.example", "%2F%2Fevil.example",
+            "/%2Fevil.example", "%5C%5Cevil.example", "/%5Cevil.example", "https:%2F%2Fevil.example",
+            "%252F%252Fevil.example", "/my/../web", "javascript:alert(1)", "/my@evil.example",
+            "/web/login?redirect=https://evil.example", "/my%0d%0aLocation:%20https://evil.example",
+        ]
+        token = token_of(self.issue())
+        for attempt in attempts:
+            with self.subTest(attempt):
+                self.opener.cookies.clear()
+                response = self.get(f"/portal/magic/{token}?redirect={quote(attempt, safe='%')}")
+                self.assertEqual(response.status_code, 303)
+                location = urlsplit(response.headers["Location"])
+                self.assertIn(location.netloc, ("", urlsplit(self.base_url()).netloc))
+                self.assertEqual(location.path, "/my")
+
+    # ------------------------------------------------------------------ "send me a new link"
+    def test_new_link_form_reveals_nothing(self):
+        page = self.get("/portal/magic/request")
+        self.assertEqual(page.status_code, 200)
+        answers = {}
+        for email in ("mia@magic.example", "nobody@unknown.example"):
+            csrf = self.csrf(self.get("/portal/magic/request").text)
+            response = self.url_open("/portal/magic/request", data={"csrf_token": csrf, "email": email})
+            self.assertEqual(response.status_code, 200)
+            answers[email] = response.text.replace(email, "EMAIL")
+        self.assertEqual(answers["mia@magic.example"], answers["nobody@unknown.example"])
+        self.assertIn("a new sign-in link is on its way", answers["nobody@unknown.example"])
+        mails = self.env["mail.mail"].search([("recipient_ids", "in", self.mia.ids)])
+        self.assertEqual(len(mails), 1, "only the client contact gets an email")
+        self.assertIn("/portal/magic/", mails.body_html)
+        # no CSRF token, no email
+        with mute_logger(*LOGGERS):
+            forged = self.url_open("/portal/magic/request", data={"email": "mia@magic.example"})
+        self.assertEqual(forged.status_code, 400)
+        # an empty form keeps the page and says what is missing
+        csrf = self.csrf(self.get("/portal/magic/request").text)
+        empty = self.url_open("/portal/magic/request", data={"csrf_token": csrf, "email": "  "})
+        self.assertIn("Please enter your email address.", empty.text)
+
+    def test_pages_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["client_hub"], ["fr_FR"], overwrite=True)
+        self.opener.cookies.clear()
+        french = {"Accept-Language": "fr-FR,fr;q=0.9"}
+        with mute_logger(*LOGGERS):
+            response = self.get("/portal/magic/not-a-token", headers=french)
+        self.assertRegex(response.text, r"Ce lien de connexion n(&#39;|')est pas valide")
+        self.assertIn("Envoyez-moi un nouveau lien", response.text)
+        # the 429 page too (its message is built in Python)
+        self.env["ir.config_parameter"].sudo().set_param("client_hub.magic_link_max_requests", "1")
+        for _attempt in range(2):
+            csrf = self.csrf(self.get("/portal/magic/request", headers=french).text)
+            with mute_logger(*LOGGERS):
+                response = self.url_open("/portal/magic/request", data={"csrf_token": csrf, "email": "x@y.example"},
+                                         headers=french)
+        self.assertEqual(response.status_code, 429)
+        self.assertIn("veuillez patienter 15 minutes", response.text)
+
+    # ------------------------------------------------------------------ rate limit
+    def test_rate_limit_is_shared_by_every_cursor(self):
+        """Failures recorded by other requests, and by another cursor (as another worker would
+        through its own connection), add up: state is in the database, not in a process."""
+        ICP = self.env["ir.config_parameter"].sudo()
+        ICP.set_param("client_hub.magic_link_max_failures", "3")
+        revoked = self.issue()
+        self.client.action_client_hub_revoke_links()
+        self.refused(revoked, "revoked")  # failure 1, request cursor
+        self.refused(revoked, "revoked")  # failure 2, another request cursor
+        with self.registry.cursor() as other_cr:  # failure 3, a cursor of its own
+            other_cr.execute(
+                "INSERT INTO client_hub_magic_link_attempt (ip, kind, reason, at) "
+                "VALUES ('127.0.0.1', 'failure', 'other worker', now() AT TIME ZONE 'UTC')"
+            )
+        valid = self.issue()
+        self.opener.cookies.clear()
+        with mute_logger(*LOGGERS):
+            response = self.get(valid)
+        self.assertEqual(response.status_code, 429)
+        self.assertEqual(response.headers.get("Retry-After"), "900")
+        self.assertSecureHeaders(response)
+        self.assertIn("Too many attempts", response.text)
+        self.assertNoSession(response)
+        # the window slides: later, the same link works
+        with freeze_time(datetime.now() + timedelta(minutes=16)):
+            self.assertEqual(self.get(valid).status_code, 303)
+
+    def test_new_link_requests_are_rate_limited(self):
+        self.env["ir.config_parameter"].sudo().set_param("client_hub.magic_link_max_requests", "2")
+        statuses = []
+        for _attempt in range(3):
+            csrf = self.csrf(self.get("/portal/magic/request").text)
+            with mute_logger(*LOGGERS):
+                response = self.url_open("/portal/magic/request", data={"csrf_token": csrf, "email": "mia@magic.example"})
+            statuses.append(response.status_code)
+        self.assertEqual(statuses, [200, 200, 429])
+        self.assertEqual(len(self.env["mail.mail"].search([("recipient_ids", "in", self.mia.ids)])), 2)
+
+    # ------------------------------------------------------------------ multi-database server
+    def test_multi_database_server(self):
+        """Without a dbfilter pinning one database, the token names its database: the first
+        request (served without database) remembers it in the session and comes back."""
+        dbname = self.env.cr.dbname
+        root = odoo.http.root
+        server_wide = config["server_wide_modules"]
+        config["server_wide_modules"] = [*server_wide, "client_hub"]  # --load=base,web,client_hub
+        self.addCleanup(config.__setitem__, "server_wide_modules", server_wide)
+        root.__dict__.pop("nodb_routing_map", None)
+        self.addCleanup(root.__dict__.pop, "nodb_routing_map", None)
+        with patch.object(odoo.http, "db_list", lambda force=False, host=None: [dbname, "client_hub_other"]):
+            path = self.issue(redirect=self.invoice.access_url)
+            self.opener.cookies.clear()
+            first = self.get(path)
+            self.assertEqual(first.status_code, 303)
+            self.assertEqual(self.path(first.headers["Location"]), path, "back to the same link")
+            self.assertEqual(self.session().db, dbname)
+            second = self.get(path)
+        self.assertEqual(second.status_code, 303)
+        self.assertEqual(urlsplit(second.headers["Location"]).path, self.invoice.access_url)
+        self.assertSignedInAs(self.mia)
