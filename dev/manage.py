@@ -682,8 +682,11 @@ def run_lifecycle(ctx: Context, log: Path) -> testsummary.Counts:
             indexes = ctx.psql("SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%client_hub%'", TEST_DB)
             columns = ctx.psql("SELECT count(*) FROM information_schema.columns "
                                "WHERE column_name LIKE 'client_hub%' OR column_name LIKE 'lifetime%'", TEST_DB)
-            results.append(("uninstall drops client_hub's indexes and columns", indexes == columns == "0",
-                            f"{indexes} indexes, {columns} columns left"))
+            tables = ctx.psql("SELECT count(*) FROM information_schema.tables "
+                              "WHERE table_name LIKE 'client_hub%'", TEST_DB)
+            results.append(("uninstall drops client_hub's tables, indexes and columns",
+                            indexes == columns == tables == "0",
+                            f"{tables} tables, {indexes} indexes, {columns} columns left"))
         if step("reinstall", "module", "install", "-d", TEST_DB, MODULE):
             check("reinstall over the same data", "installed")
     for name, ok, detail in results:
@@ -759,9 +762,14 @@ def cmd_run(args) -> int:
     info.unlink(missing_ok=True)
     ctx.shell(DEMO_DB, "from odoo.addons.client_hub.populate.seeder import demo_info\n"
                        f"print('\\n'.join(demo_info(env, 'http://127.0.0.1:{args.port}')))", log=info)
+    demo_lines = [ln[5:] for ln in info.read_text(encoding="utf-8").splitlines() if ln.startswith("DEMO ")]
     banner([f"client_hub demo: http://127.0.0.1:{args.port}/odoo   (database {DEMO_DB})",
             "Backend login: admin / admin",
-            *[ln for ln in info.read_text(encoding="utf-8").splitlines() if ln.startswith("DEMO ")]])
+            *[ln for ln in demo_lines if "/portal/magic/" not in ln]])
+    for line in demo_lines:  # too long for the banner
+        if "/portal/magic/" in line:
+            label, url = line.rsplit(": ", 1)
+            say(f"{label} (open it in a private window):\n{url}\n")
     cmd = ctx.cmd("-d", DEMO_DB, "--db-filter", f"^{DEMO_DB}$", "--http-interface", "127.0.0.1",
                   "--http-port", args.port, "--workers", str(args.workers), "--max-cron-threads", "1")
     if args.detach:

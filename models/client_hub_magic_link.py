@@ -40,9 +40,13 @@ class MagicLinkError(AccessDenied):
     (the contact can no longer use the portal)."""
 
     def __init__(self, reason):
-        # never shown as such: the routes turn ``reason`` into a translated page
-        super().__init__(f"magic link refused: {reason}")
+        # Odoo's plain "Access Denied": the routes turn ``reason`` into a translated page, and a
+        # forged credential posted to /web/login reads as an ordinary wrong login
+        super().__init__()
         self.reason = reason
+
+    def __str__(self):
+        return f"magic link refused ({self.reason})"
 
 
 class ClientHubMagicLink(models.Model):
@@ -54,6 +58,7 @@ class ClientHubMagicLink(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Contact", required=True, index=True, ondelete="cascade", readonly=True
     )
+    contact_name = fields.Char(related="partner_id.name", string="Contact Name")
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", store=True, index=True, string="Client"
     )
@@ -184,17 +189,16 @@ class ClientHubMagicLink(models.Model):
             "origin_model": origin._name if origin else False,
             "origin_id": origin.id if origin else False,
         })
-        token = jwt.encode(
-            {
-                "sub": str(partner.id),
-                "jti": jti,
-                "iat": int(now.timestamp()),
-                "exp": int(expires.timestamp()),
-                "db": self.env.cr.dbname,
-            },
-            self._signing_key(),
-            algorithm=JWT_ALGORITHM,
-        )
+        claims = {
+            "sub": str(partner.id),
+            "jti": jti,
+            "iat": int(now.timestamp()),
+            "exp": int(expires.timestamp()),
+            "db": self.env.cr.dbname,
+        }
+        if link.single_use:
+            claims["once"] = True  # the route knows it must ask for a click, without a lookup
+        token = jwt.encode(claims, self._signing_key(), algorithm=JWT_ALGORITHM)
         return link, token
 
     @api.model
@@ -233,20 +237,42 @@ class ClientHubMagicLink(models.Model):
         """Count one sign-in. Atomic: two concurrent uses of a single-use link spend it once."""
         self.ensure_one()
         self.flush_recordset()
+        if not self._consume_where(SQL("id = %s", self.id)):
+            raise MagicLinkError("used")
+
+    @api.model
+    def _consume_token(self, token, partner):
+        """Spend one use of ``token`` for ``partner`` in a single statement that re-checks
+        everything the link needs (subject, address, expiry, revocation, single use): the sign-in
+        itself (res.users._check_credentials) costs one query. Returns the link."""
+        claims = self._decode(token)
+        if str(partner.id) != claims["sub"] or not partner.email_normalized:
+            raise MagicLinkError("invalid")
+        self.flush_model()
+        link = self._consume_where(SQL(
+            "jti_hash = %s AND partner_id = %s AND email = %s AND expires_at > (now() AT TIME ZONE 'UTC')",
+            self._hash_jti(claims["jti"]), partner.id, partner.email_normalized,
+        ))
+        if not link:
+            self._check_token(token)  # says why (expired, revoked, used...)
+            raise MagicLinkError("invalid")
+        return link
+
+    def _consume_where(self, condition):
         self.env.cr.execute(SQL(
             """UPDATE client_hub_magic_link
                   SET use_count = COALESCE(use_count, 0) + 1,
                       last_used_at = (now() AT TIME ZONE 'UTC'),
                       write_date = (now() AT TIME ZONE 'UTC')
-                WHERE id = %s
+                WHERE %s
                   AND revoked_at IS NULL
                   AND (single_use IS NOT TRUE OR COALESCE(use_count, 0) = 0)
             RETURNING id""",
-            self.id,
+            condition,
         ))
-        if not self.env.cr.fetchone():
-            raise MagicLinkError("used")
-        self.invalidate_recordset(["use_count", "last_used_at", "write_date"], flush=False)
+        link = self.sudo().browse(row[0] for row in self.env.cr.fetchall())
+        link.invalidate_recordset(["use_count", "last_used_at", "write_date"], flush=False)
+        return link
 
     # ------------------------------------------------------------------
     # Revocation

@@ -22,10 +22,9 @@ class ResUsers(models.Model):
 
     def _check_credentials(self, credential, env):
         if credential.get("type") == CREDENTIAL_TYPE:
-            link = self.env["client_hub.magic.link"]._check_token(credential.get("token"))
-            if link.partner_id != self.env.user.partner_id or not self.env.user._is_portal():
+            if not self.env.user._is_portal():
                 raise AccessDenied()
-            link._consume()
+            self.env["client_hub.magic.link"]._consume_token(credential.get("token"), self.env.user.partner_id)
             # a link proves access to the mailbox; a second factor the user set up still applies
             return {"uid": self.env.user.id, "auth_method": CREDENTIAL_TYPE, "mfa": "default"}
         return super()._check_credentials(credential, env)

@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+import jwt
+
 from odoo import Command, fields
 
 from ..lib.seed_plan import plan_clients
@@ -462,8 +464,6 @@ def demo_pages(env):
 def _demo_magic_link_pages(env):
     """The client's side, last (opening a magic link signs the browser in as the client): a link
     that expired, then a valid one landing on the client's latest invoice."""
-    import jwt  # noqa: PLC0415 (only the demo needs it here)
-
     url = next((ln.rsplit(" ", 1)[1] for ln in demo_info(env, "") if "magic link" in ln), None)
     if not url:
         return []

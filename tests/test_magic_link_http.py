@@ -186,6 +186,21 @@ class TestMagicLinkHttp(HttpCase, MagicLinkFixtures):
                 self.assertIn(location.netloc, ("", urlsplit(self.base_url()).netloc))
                 self.assertEqual(location.path, "/my")
 
+    def test_credential_type_is_not_a_password_backdoor(self):
+        """/web/login passes a posted `type` on to authenticate(): ours must refuse anything but a
+        real token (the login form never carries one), as a plain wrong login."""
+        token = token_of(self.issue())
+        page = self.url_open("/web/login")
+        for login in ("mia@magic.example", "admin"):
+            with mute_logger(*LOGGERS):
+                response = self.url_open("/web/login", data={
+                    "csrf_token": self.csrf(page.text), "login": login, "password": token,
+                    "type": "client_hub_magic_link",
+                })
+            self.assertIn("Wrong login/password", response.text)
+            session = self.session()
+            self.assertFalse(session and session.uid)
+
     # ------------------------------------------------------------------ "send me a new link"
     def test_new_link_form_reveals_nothing(self):
         page = self.get("/portal/magic/request")
