@@ -689,6 +689,7 @@ def run_lifecycle(ctx: Context, log: Path) -> testsummary.Counts:
                             f"{tables} tables, {indexes} indexes, {columns} columns left"))
         if step("reinstall", "module", "install", "-d", TEST_DB, MODULE):
             check("reinstall over the same data", "installed")
+            results.append(check_rate_limit_across_workers(ctx))
     for name, ok, detail in results:
         say(f"   lifecycle {'ok  ' if ok else 'FAIL'} {name}: {detail}")
         if ok:
@@ -696,6 +697,66 @@ def run_lifecycle(ctx: Context, log: Path) -> testsummary.Counts:
         else:
             counts.failed += 1
     return counts
+
+
+WORKERS_LINK = """
+partner = env['res.partner'].create({'name': 'Workers Check', 'email': 'workers.check@example.com',
+                                     'customer_rank': 1})
+link, token = env['client_hub.magic.link']._issue(partner)
+link._revoke('manual')
+print('WORKERS_PATH /portal/magic/' + token)
+"""
+
+
+def check_rate_limit_across_workers(ctx: Context) -> tuple[str, bool, str]:
+    """A real `--workers 2` server: the failures one worker process counts stop the other one,
+    because the rate limit lives in the database (24 uses of a revoked link, 4 at a time)."""
+    import urllib.error
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    name = "rate limit shared by 2 worker processes"
+    out = VAR / "logs" / "workers-link.log"
+    out.unlink(missing_ok=True)
+    if ctx.shell(TEST_DB, WORKERS_LINK, log=out) != 0 or "WORKERS_PATH" not in out.read_text(encoding="utf-8"):
+        return name, False, f"could not issue a link, see {out}"
+    path = re.search(r"WORKERS_PATH (\S+)", out.read_text(encoding="utf-8")).group(1)
+    port = free_port()
+    server_log = VAR / "logs" / "workers-server.log"
+    cmd = ctx.cmd("-d", TEST_DB, "--db-filter", f"^{TEST_DB}$", "--http-interface", "127.0.0.1",
+                  "--http-port", port, "--gevent-port", free_port(), "--workers", "2",
+                  "--max-cron-threads", "0", "--log-level", "info")
+    base = f"http://127.0.0.1:{port}"
+
+    def status(url: str) -> int:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (our local server)
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            return 0
+
+    with server_log.open("w", encoding="utf-8") as fh:
+        proc = subprocess.Popen(cmd, env=odoo_env(), stdout=fh, stderr=subprocess.STDOUT, cwd=str(VAR),
+                                start_new_session=True)
+    try:
+        deadline = time.time() + 90
+        while status(f"{base}/web/health") != 200:
+            if time.time() > deadline or proc.poll() is not None:
+                return name, False, f"the server did not start, see {server_log}"
+            time.sleep(1)
+        with ThreadPoolExecutor(4) as pool:
+            statuses = list(pool.map(status, [base + path] * 24))
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, 15)
+        proc.wait(timeout=60)
+    marker = path[-40:]
+    pids = {ln.split()[2] for ln in server_log.read_text(encoding="utf-8").splitlines() if marker in ln}
+    refused, limited = statuses.count(403), statuses.count(429)
+    ok = limited > 0 and refused <= 10 + 3 and refused + limited == 24 and len(pids) >= 2
+    return name, ok, f"{refused} refused (403) then {limited} rate-limited (429), served by {len(pids)} processes"
 
 
 def cmd_test(args) -> int:

@@ -94,13 +94,17 @@ class ClientHubMagicLink(models.Model):
 
     @api.depends("origin_model", "origin_id")
     def _compute_origin_name(self):
+        names = {}  # (model, id) -> display name, one exists() per model for the whole list
+        for model in {m for m in self.mapped("origin_model") if m in self.env}:
+            ids = {link.origin_id for link in self if link.origin_model == model and link.origin_id}
+            origins = self.env[model].browse(ids).exists()
+            readable = origins._filtered_access("read")
+            names.update({(model, rec.id): rec.display_name for rec in readable})
         for link in self:
-            name = False
-            if link.origin_model in self.env and link.origin_id:
-                origin = self.env[link.origin_model].browse(link.origin_id).exists()
-                if origin and origin.has_access("read"):
-                    name = origin.display_name
-            link.origin_name = name or (_("Sign-in request") if not link.origin_model else False)
+            if not link.origin_model:
+                link.origin_name = _("Sign-in request")
+            else:
+                link.origin_name = names.get((link.origin_model, link.origin_id), False)
 
     @api.depends("revoked_at", "expires_at", "single_use", "use_count")
     def _compute_state(self):
