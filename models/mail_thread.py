@@ -23,4 +23,10 @@ class MailThread(models.AbstractModel):
         client, path = self._client_hub_magic_link_target()
         if not client:
             return groups
+        # The mass-mail composer classifies an in-memory message and sends ONE body to all the
+        # recipients of a record: a personal link is only safe there when that body has a single
+        # recipient. Notifications (a stored message) send one email per group.
+        shared_body = not message.id
+        if shared_body and sum(len(group["recipients_data"]) for group in groups) != 1:
+            return groups
         return self.env["client_hub.magic.link"]._personalize_notification_groups(self, groups, client, path)

@@ -259,6 +259,43 @@ class TestMagicLinkEmails(ClientHubCommon, MailCase, MagicLinkFixtures):
         url = self.single_magic_url(self.mia)
         self.assertEqual(redirect_of(url), "/my/invoices")
 
+    def test_mass_mode_receipts(self):
+        """The mass-mail composer sends one body per record: each payment's email carries the
+        link of its only recipient, and a body shared by two recipients carries no magic link."""
+        payments = self.env["account.payment"]
+        for partner in (self.mia, self.max):
+            payments |= self.env["account.payment"].create({
+                "payment_type": "inbound", "partner_type": "customer", "partner_id": partner.id, "amount": 10.0,
+            })
+        payments.action_post()
+        template = self.env.ref("account.mail_template_data_payment_receipt")
+        with self.mock_mail_gateway():  # as Odoo's "Send receipts by email" list action does
+            self.env["mail.compose.message"].with_context(
+                default_model="account.payment", default_res_ids=payments.ids,
+                default_composition_mode="mass_mail", default_template_id=template.id,
+                default_email_layout_xmlid="mail.mail_notification_light",
+            ).create({}).action_send_mail()
+        for payment, partner in zip(payments, (self.mia, self.max), strict=True):
+            mail = self._new_mails.filtered(lambda m, p=payment: m.res_id == p.id)
+            urls = set(magic_urls(mail.body_html))
+            self.assertEqual(len(urls), 1, partner.name)
+            self.assertEqual(claims_of(urls.pop())["sub"], str(partner.id))
+        # the same classification with two recipients for one body: Odoo's link, no personal one
+        payment = payments[0]
+        message = self.env["mail.message"].new({"body": "<p>Receipt</p>"})
+        recipients = [
+            {"active": True, "email_normalized": False, "id": pid, "is_follower": False, "lang": "en_US",
+             "name": False, "groups": [], "notif": "email", "share": True, "type": "customer", "uid": False,
+             "ushare": False}
+            for pid in (self.mia | self.max).ids
+        ]
+        links_before = self.Link.search_count([])
+        groups = payment._notify_get_recipients_classify(message, recipients, "Payment", msg_vals={
+            "model": payment._name, "res_id": payment.id, "email_layout_xmlid": "mail.mail_notification_light",
+        })
+        self.assertFalse([g for g in groups if "/portal/magic/" in (g["button_access"].get("url") or "")])
+        self.assertEqual(self.Link.search_count([]), links_before, "no link issued for a shared body")
+
     def test_ticket_reply_email(self):
         ticket = self.env["helpdesk.ticket"].create({
             "name": "Printer on fire", "description": "Help", "partner_id": self.mia.id,
