@@ -237,13 +237,6 @@ class ClientHubMagicLink(models.Model):
             raise MagicLinkError("unavailable")
         return link
 
-    def _consume(self):
-        """Count one sign-in. Atomic: two concurrent uses of a single-use link spend it once."""
-        self.ensure_one()
-        self.flush_recordset()
-        if not self._consume_where(SQL("id = %s", self.id)):
-            raise MagicLinkError("used")
-
     @api.model
     def _consume_token(self, token, partner):
         """Spend one use of ``token`` for ``partner`` in a single statement that re-checks
@@ -263,6 +256,7 @@ class ClientHubMagicLink(models.Model):
         return link
 
     def _consume_where(self, condition):
+        """Count one sign-in. Atomic: two concurrent uses of a single-use link spend it once."""
         self.env.cr.execute(SQL(
             """UPDATE client_hub_magic_link
                   SET use_count = COALESCE(use_count, 0) + 1,
@@ -296,8 +290,7 @@ class ClientHubMagicLink(models.Model):
         return links._revoke(reason)
 
     def action_revoke(self):
-        for partner in self.partner_id:
-            partner.check_access("write")
+        self.partner_id.check_access("write")
         self._revoke("manual")
 
     # ------------------------------------------------------------------

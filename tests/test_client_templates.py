@@ -177,9 +177,14 @@ class TestClientTemplates(AccountTestInvoicingCommon, MailCase):
         self.assertFalse(self.templates["quote"].exists(), "the client's own copies go with it")
 
     def test_only_who_may_edit_the_client_edits_its_templates(self):
+        # may edit contacts and templates in general (so the refusals below come from the
+        # ownership check, not from missing access rights)
         user = self.env["res.users"].create({
-            "name": "Reader", "login": "reader", "email": "reader@example.com",
-            "group_ids": [Command.set([self.env.ref("base.group_user").id])],
+            "name": "Editor", "login": "editor", "email": "editor@example.com",
+            "group_ids": [Command.set([
+                self.env.ref("base.group_user").id, self.env.ref("base.group_partner_manager").id,
+                self.env.ref("mail.group_mail_template_editor").id, self.env.ref("account.group_account_invoice").id,
+            ])],
         })
         self.acme.invalidate_recordset()
         # an internal user without rights on this client's record
@@ -193,6 +198,13 @@ class TestClientTemplates(AccountTestInvoicingCommon, MailCase):
         with self.assertRaises(AccessError):
             self.acme.with_user(user).with_context(
                 client_hub_template_kind="invoice").action_client_hub_customize_template()
+        self.assertEqual(self.templates["invoice"].subject, "Acme invoice {{ object.name }}")
+        # the same user customizes and edits the template of a client it may edit
+        action = self.other.with_user(user).with_context(
+            client_hub_template_kind="invoice").action_client_hub_customize_template()
+        own = self.env["mail.template"].browse(action["res_id"])
+        own.with_user(user).write({"subject": "Other invoice {{ object.name }}"})
+        self.assertEqual((own.client_hub_partner_id, own.subject), (self.other, "Other invoice {{ object.name }}"))
 
     def test_client_language(self):
         """The client's language decides the email's language, as in native Odoo."""

@@ -167,17 +167,22 @@ class TestMagicLinkTokens(ClientHubCommon, MagicLinkFixtures):
         self.assertEqual(self.client.client_hub_magic_link_ids, mia_link | max_link)
 
     def test_consume_counts_and_single_use(self):
-        link, _token = self.Link._issue(self.mia)
-        link._consume()
-        link._consume()
+        link, token = self.Link._issue(self.mia)
+        self.assertEqual(self.Link._consume_token(token, self.mia), link)
+        self.Link._consume_token(token, self.mia)
         self.assertEqual(link.use_count, 2)
         self.assertTrue(link.last_used_at)
+        # the statement re-checks the contact the link was sent to
+        with self.assertRaises(MagicLinkError):
+            self.Link._consume_token(token, self.max)
+        self.assertEqual(link.use_count, 2)
         self.env["ir.config_parameter"].sudo().set_param("client_hub.magic_link_single_use", "True")
         once, token = self.Link._issue(self.mia)
         self.assertTrue(once.single_use)
-        once._consume()
-        with self.assertRaises(MagicLinkError):
-            once._consume()
+        self.Link._consume_token(token, self.mia)
+        with self.assertRaises(MagicLinkError) as caught:
+            self.Link._consume_token(token, self.mia)
+        self.assertEqual(caught.exception.reason, "used")
         self.assertEqual((once.use_count, once.state), (1, "used"))
         self.assertRefused(token, "used")
 
@@ -195,7 +200,7 @@ class TestMagicLinkEmails(ClientHubCommon, MailCase, MagicLinkFixtures):
         cls.setup_magic_link_fixtures()
         cls.accountant = mail_new_test_user(
             cls.env, login="ch_accountant", email="accountant@company.example", notification_type="email",
-            groups="base.group_user,account.group_account_invoice",
+            groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
         )
 
     def mails_to(self, partner):
@@ -327,11 +332,21 @@ class TestMagicLinkEmails(ClientHubCommon, MailCase, MagicLinkFixtures):
             "perm_read": False, "perm_create": False, "perm_unlink": False,
             "groups": [Command.link(self.env.ref("base.group_user").id)],
         })
+        mia_link, _token = self.Link._issue(self.mia)
         mia = self.mia.with_env(self.env)
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
             mia.action_client_hub_send_portal_link()
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
             mia.action_client_hub_revoke_links()
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            mia_link.with_env(self.env).action_revoke()
+        self.assertFalse(mia_link.revoked_at)
+        # the same user may do all of it for a client it can edit
+        rival = self.rival.with_env(self.env)
+        with self.mock_mail_gateway():
+            self.assertEqual(rival.action_client_hub_send_portal_link()["params"]["type"], "success")
+        self.assertEqual(rival.action_client_hub_revoke_links()["params"]["type"], "success")
+        self.assertEqual(self.Link.sudo().search([("partner_id", "=", self.rival.id)]).revoke_reason, "manual")
 
     def test_request_new_link_by_email(self):
         with self.mock_mail_gateway():
