@@ -7,6 +7,7 @@ from unittest.mock import patch
 from urllib.parse import quote, urlsplit
 
 import jwt
+import lxml.html
 from freezegun import freeze_time
 
 import odoo.http
@@ -16,6 +17,24 @@ from odoo.tools import config, mute_logger
 from .magic_link_common import MagicLinkFixtures, token_of
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+# headers a visitor could compare between two answers (not Date, Set-Cookie or Content-Length)
+OBSERVABLE_HEADERS = ("Content-Type", "Cache-Control", "Referrer-Policy", "X-Frame-Options", "X-Robots-Tag")
+
+
+def card_text(html):
+    """The visible text of a sign-in page's card, whitespace-normalised (no hidden inputs)."""
+    card = lxml.html.fromstring(html).xpath("//div[contains(@class, 'o_client_hub_magic_link')]")[0]
+    return " ".join(" ".join(card.itertext()).split())
+
+
+def card_forms(html):
+    """Each form of the card as (action, method, visible field names): the CSRF value is left out."""
+    card = lxml.html.fromstring(html).xpath("//div[contains(@class, 'o_client_hub_magic_link')]")[0]
+    return [
+        (form.get("action"), form.get("method"),
+         sorted(field.get("name") for field in form.xpath(".//input|.//textarea|.//select") if field.get("name")))
+        for form in card.xpath(".//form")
+    ]
 LOGGERS = ("odoo.addons.client_hub.controllers.magic_link", "odoo.addons.base.models.res_users", "odoo.http")
 
 
@@ -203,19 +222,31 @@ class TestMagicLinkHttp(HttpCase, MagicLinkFixtures):
 
     # ------------------------------------------------------------------ "send me a new link"
     def test_new_link_form_reveals_nothing(self):
+        """A known and an unknown address get the same answer: same status, same headers, same
+        visible message and form; only the known client contact gets an email. Compares what a
+        visitor (or an attacker) can observe, never the page's volatile parts (CSRF token)."""
         page = self.get("/portal/magic/request")
         self.assertEqual(page.status_code, 200)
         answers = {}
         for email in ("mia@magic.example", "nobody@unknown.example"):
             csrf = self.csrf(self.get("/portal/magic/request").text)
             response = self.url_open("/portal/magic/request", data={"csrf_token": csrf, "email": email})
-            self.assertEqual(response.status_code, 200)
-            answers[email] = response.text.replace(email, "EMAIL")
+            answers[email] = (
+                response.status_code,
+                {key: value for key, value in response.headers.items() if key in OBSERVABLE_HEADERS},
+                card_text(response.text).replace(email, "EMAIL"),
+                card_forms(response.text),
+            )
         self.assertEqual(answers["mia@magic.example"], answers["nobody@unknown.example"])
-        self.assertIn("a new sign-in link is on its way", answers["nobody@unknown.example"])
+        status, headers, text, _forms = answers["nobody@unknown.example"]
+        self.assertEqual(status, 200)
+        self.assertEqual(headers.get("Cache-Control"), "no-store")
+        self.assertIn("a new sign-in link is on its way", text)
+        self.assertIn("We received your request for: EMAIL", text)
         mails = self.env["mail.mail"].search([("recipient_ids", "in", self.mia.ids)])
         self.assertEqual(len(mails), 1, "only the client contact gets an email")
         self.assertIn("/portal/magic/", mails.body_html)
+        self.assertFalse(self.env["mail.mail"].search([("email_to", "ilike", "nobody@unknown.example")]))
         # no CSRF token, no email
         with mute_logger(*LOGGERS):
             forged = self.url_open("/portal/magic/request", data={"email": "mia@magic.example"})
