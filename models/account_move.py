@@ -31,7 +31,10 @@ class AccountMove(models.Model):
         help="Where the document stands for the client: overdue wins over sent or partially paid.",
     )
 
-    @api.depends("state", "payment_state", "is_move_sent", "invoice_date_due", "amount_residual")
+    @api.depends(
+        "state", "payment_state", "is_move_sent", "amount_residual",
+        "line_ids.date_maturity", "line_ids.reconciled",
+    )
     def _compute_client_hub_status(self):
         today = fields.Date.context_today(self)
         for move in self:
@@ -39,18 +42,22 @@ class AccountMove(models.Model):
                 status = move.state
             elif move.payment_state in ("paid", "in_payment", "reversed"):
                 status = "paid"
-            elif (
-                move.move_type == "out_invoice"
-                and move.invoice_date_due
-                and move.invoice_date_due < today
-                and not move.currency_id.is_zero(move.amount_residual)
-            ):
+            elif move.move_type == "out_invoice" and move._client_hub_is_past_due(today):
                 status = "overdue"
             elif move.payment_state == "partial":
                 status = "partial"
             else:
                 status = "sent" if move.is_move_sent else "posted"
             move.client_hub_status = status
+
+    def _client_hub_is_past_due(self, today):
+        """An open installment of this document is past its due date (the definition the
+        client's overdue figure uses, installment by installment)."""
+        return not self.currency_id.is_zero(self.amount_residual) and any(
+            line.display_type == "payment_term" and not line.reconciled
+            and (line.date_maturity or line.date) < today
+            for line in self.line_ids
+        )
 
     # ------------------------------------------------------------------ per-client emails
     def _client_hub_mail_template(self):

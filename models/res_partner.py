@@ -80,7 +80,9 @@ class ResPartner(models.Model):
         string="Overdue",
         compute="_compute_client_hub_metrics",
         groups=ACCOUNTING_GROUPS,
-        help="The part of the outstanding balance that is past its due date.",
+        help="What the client owes past its due date, as a follow-up counts it: the open amounts "
+        "of its invoices (each installment by its own due date) minus its open credit notes whose "
+        "due date is past; never below zero, never above the outstanding balance.",
     )
     client_hub_chart = fields.Html(
         string="Invoiced vs. Paid",
@@ -180,33 +182,46 @@ class ResPartner(models.Model):
             ("company_id", "=", self.env.company.id),
         ]
 
+    def _client_hub_overdue_item_domain(self, today):
+        """Open receivable items (installments) of the client's posted invoices and credit notes
+        whose due date is past: what a follow-up would chase."""
+        return [
+            ("move_id", "any", self._client_hub_move_domain()),
+            ("display_type", "=", "payment_term"),
+            ("reconciled", "=", False),
+            ("date_maturity", "<", today),
+        ]
+
     def _client_hub_metrics(self):
         """{commercial partner id: (invoiced, outstanding, overdue)} in two aggregate queries,
         whatever the number of partners and invoices. Signed amounts are in the company
-        currency at each document's own rate, as Odoo's accounting stores them."""
+        currency at each document's own rate, as Odoo's accounting stores them.
+
+        Overdue is what accounting chases in a follow-up: the signed residual of the client's
+        open receivable items (invoice installments positive, credit notes negative) whose due
+        date is past, floored at zero and never above the outstanding balance."""
         Move = self.env["account.move"]
-        domain = self._client_hub_move_domain()
         totals = {
             partner.id: (invoiced, residual)
             for partner, invoiced, residual in Move._read_group(
-                domain,
+                self._client_hub_move_domain(),
                 ["commercial_partner_id"],
                 ["amount_total_signed:sum", "amount_residual_signed:sum"],
             )
         }
         today = fields.Date.context_today(self)
-        overdue = dict(
-            Move._read_group(
-                [*domain, ("move_type", "=", "out_invoice"), ("invoice_date_due", "<", today)],
-                ["commercial_partner_id"],
-                ["amount_residual_signed:sum"],
+        past_due = {
+            partner.id: residual
+            for partner, residual in self.env["account.move.line"]._read_group(
+                self._client_hub_overdue_item_domain(today),
+                ["move_id.commercial_partner_id"],
+                ["amount_residual:sum"],
             )
-        )
+        }
         result = {}
         for partner_id, (invoiced, outstanding) in totals.items():
-            past_due = overdue.get(self.browse(partner_id), 0.0)
-            # what is past due can't exceed what is owed (open credit notes lower both)
-            result[partner_id] = (invoiced, outstanding, max(0.0, min(past_due, outstanding)))
+            overdue = past_due.get(partner_id, 0.0)
+            result[partner_id] = (invoiced, outstanding, max(0.0, min(overdue, outstanding)))
         return result
 
     @api.depends_context("company")
@@ -328,13 +343,14 @@ class ResPartner(models.Model):
         )
 
     def action_client_hub_overdue(self):
+        """The documents behind the overdue figure: invoices with a past-due open installment,
+        and the past-due open credit notes that net it."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        items = self._client_hub_overdue_item_domain(today)[1:]
         return self._client_hub_moves_action(
-            _("Overdue invoices of %s", self.commercial_partner_id.name),
-            [
-                ("move_type", "=", "out_invoice"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("invoice_date_due", "<", fields.Date.context_today(self)),
-            ],
+            _("Overdue documents of %s", self.commercial_partner_id.name),
+            [("line_ids", "any", items)],
         )
 
     # ------------------------------------------------------------------

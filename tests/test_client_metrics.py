@@ -1,6 +1,8 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date, timedelta
+from datetime import timedelta
+
+from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.tests import tagged
@@ -9,6 +11,7 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 
 @tagged("post_install", "-at_install")
+@freeze_time("2026-06-15 10:00:00")  # "today" and "overdue" never move while the suite runs
 class TestClientMetrics(AccountTestInvoicingCommon):
     """Lifetime figures with exact expected amounts (company currency, taxes excluded here so
     the figures read plainly; the tax-included case is covered by test_taxes_included)."""
@@ -16,7 +19,7 @@ class TestClientMetrics(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.today()
+        cls.today = fields.Date.context_today(cls.env.user)
         cls.client = cls.env["res.partner"].create({"name": "Metric Client SA", "is_company": True})
         cls.contact = cls.env["res.partner"].create({"name": "Mia Contact", "parent_id": cls.client.id})
         cls.env.user.group_ids |= cls.env.ref("sales_team.group_sale_salesman")
@@ -89,6 +92,41 @@ class TestClientMetrics(AccountTestInvoicingCommon):
         self.pay(self.invoice(800.0, days_ago=60), amount=300.0)  # due 30 days ago, 500 left
         self.invoice(200.0, days_ago=5)  # not due yet
         self.assertMetrics(self.client, 1000.0, 300.0, 700.0, 500.0)
+
+    def test_past_due_credit_note_nets_overdue(self):
+        """An open credit note past its due date lowers the overdue figure, as in a follow-up."""
+        self.invoice(1000.0, days_ago=60)  # due 30 days ago
+        self.invoice(500.0, days_ago=5)  # not due yet
+        self.invoice(276.0, move_type="out_refund", days_ago=45)  # credit note due 15 days ago
+        self.assertMetrics(self.client, 1224.0, 0.0, 1224.0, 724.0)
+
+    def test_credit_note_not_yet_due_leaves_overdue(self):
+        self.invoice(1000.0, days_ago=60)
+        self.invoice(500.0, days_ago=5)
+        self.invoice(276.0, move_type="out_refund", days_ago=5)  # due in 25 days
+        self.assertMetrics(self.client, 1224.0, 0.0, 1224.0, 1000.0)
+
+    def test_overdue_counts_installments_by_their_own_due_date(self):
+        """Half due 40 days after the invoice date (past), half after 60 days (not yet): only the
+        first half is overdue, although the invoice's last due date is still ahead."""
+        terms = self.env["account.payment.term"].create({
+            "name": "Half at 40 days, half at 60",
+            "line_ids": [
+                Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 40}),
+                Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 60}),
+            ],
+        })
+        move = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.client.id,
+            "invoice_date": self.today - timedelta(days=50), "invoice_payment_term_id": terms.id,
+            "invoice_line_ids": [Command.create({"name": "Service", "price_unit": 1000.0, "tax_ids": []})],
+        })
+        move.action_post()
+        self.assertGreater(move.invoice_date_due, self.today)
+        self.assertMetrics(self.client, 1000.0, 0.0, 1000.0, 500.0)
+        self.assertEqual(move.client_hub_status, "overdue")
+        action = self.client.action_client_hub_overdue()
+        self.assertEqual(self.env["account.move"].search(action["domain"]), move)
 
     def test_overdue_never_exceeds_outstanding(self):
         self.invoice(500.0, days_ago=90)
@@ -200,14 +238,14 @@ class TestClientMetrics(AccountTestInvoicingCommon):
                          open_invoice | late)
         action = self.contact.action_client_hub_overdue()
         self.assertEqual(Move.search(action["domain"]), late)
-        self.assertEqual(action["display_name"], "Overdue invoices of Metric Client SA")
+        self.assertEqual(action["display_name"], "Overdue documents of Metric Client SA")
 
     def test_chart_last_12_months(self):
         self.pay(self.invoice(1234.0), amount=234.0)
         self.invoice(999.0, days_ago=500)  # older than 12 months: not drawn
         keys, invoiced, paid = self.client._client_hub_monthly()
         self.assertEqual(len(keys), 12)
-        this_month = date.today().replace(day=1)
+        this_month = self.today.replace(day=1)
         self.assertEqual(keys[-1], this_month)
         self.assertEqual(invoiced[this_month], 1234.0)
         self.assertEqual(paid[this_month], 234.0)

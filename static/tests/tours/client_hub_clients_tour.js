@@ -48,7 +48,7 @@ registry.category("web_tour.tours").add("client_hub_clients_tour", {
         },
         {
             content: "They are listed",
-            trigger: ".o_breadcrumb:contains(Overdue invoices of Tour Client SA)",
+            trigger: ".o_breadcrumb:contains(Overdue documents of Tour Client SA)",
         },
         {
             content: "Only the overdue invoice",
