@@ -7,10 +7,12 @@ Everything goes through the ORM (so every stored field is what Odoo computes), i
 partners, invoices and credit notes are created and posted a few hundred at a time and
 payments are reconciled with one reconciliation plan per batch.
 """
+import base64
 import logging
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import jwt
 
@@ -19,6 +21,8 @@ from odoo import Command, fields
 from ..lib.seed_plan import plan_clients
 
 _logger = logging.getLogger(__name__)
+
+DEMO_MAIL_SERVER = "Demo mail sink (make run)"
 
 QUIET_CONTEXT = {
     "tracking_disable": True,
@@ -248,18 +252,47 @@ class Seeder:
         return len(payments)
 
     # ------------------------------------------------------------------ demo database
-    def seed_demo(self):
-        """A handful of named clients with documents in every state, quotes and tickets,
-        created the way a user would (Odoo's payment and reversal wizards)."""
+    def seed_demo(self, base_url=None, load_translations=True):
+        """A handful of named clients with documents in every state, quotes and tickets, created
+        and sent the way the business would: by a named salesperson, through Odoo's own wizards
+        (send, payment, reversal), each client reading its documents in its own language.
+
+        ``base_url``: the running demo server. wkhtmltopdf fetches the report assets from it, so
+        the invoices are sent with their official PDF; the queued emails are then delivered to
+        the outgoing server (the demo's mail sink, see :func:`configure_demo_mail`).
+        ``load_translations=False`` activates the languages without loading their terms (tests).
+        """
+        if base_url:
+            self.env["ir.config_parameter"].sudo().set_param("report.url", base_url)
+        self._demo_languages(load_translations)
+        staff = self._demo_company_and_staff()
+        # from here on, the business's own people do the work: the salesperson creates, sends
+        # and collects; documents, chatter messages and emails carry their name, not OdooBot's
+        # (and with Odoo's usual chatter: creation, tracking and sent messages are part of the demo)
+        env = self.env(user=staff["sales"].id, su=True, context={
+            "lang": "en_US", "tz": staff["sales"].tz, "client_hub_demo_commit": bool(base_url),
+        })
+        result = self._demo_documents(env, staff)
+        if base_url:
+            env.flush_all()
+            self.env["mail.mail"].sudo().process_email_queue()
+        return result
+
+    def _demo_languages(self, load_translations):
+        Lang = self.env["res.lang"]
+        codes = ("en_US", "en_GB", "fr_FR")
+        for code in codes:
+            Lang._activate_lang(code)
+        if load_translations:
+            installed = self.env["ir.module.module"].search([("state", "=", "installed")])
+            installed._update_translations(list(codes[1:]))
+        # the business works in English; each client gets the language of its country
+        self.env["ir.default"].set("res.partner", "lang", "en_US")
+        self.env.ref("base.user_admin").lang = "en_US"
+
+    def _demo_company_and_staff(self):
         env = self.env
-        today = self.today
-        foreign = self.foreign_currency()
-        tax = self.sale_tax()
-        # both languages active; the admin works in English (the README's screenshots), the
-        # Belgian client reads French
-        env["res.lang"]._activate_lang("en_US")
-        env["res.lang"]._activate_lang("fr_FR")
-        env.ref("base.user_admin").lang = "en_US"
+        logo = Path(__file__).parent / "demo" / "northwind-logo.png"
         self.company.write(
             {
                 "name": "Northwind Services",
@@ -269,8 +302,56 @@ class Seeder:
                 "country_id": self.country("US").id,
                 "email": "billing@northwind.example",
                 "phone": "+1 617 555 0100",
+                "website": "https://northwind.example",
+                "logo": base64.b64encode(logo.read_bytes()),
             }
         )
+        self.company.partner_id.lang = "en_US"
+        # replies to the documents' emails come back to the company's own domain
+        domain = env["mail.alias.domain"].search([("name", "=", "northwind.example")], limit=1)
+        if not domain:
+            domain = env["mail.alias.domain"].create(
+                {"name": "northwind.example", "catchall_alias": "replies", "bounce_alias": "bounces",
+                 "default_from": "billing"}
+            )
+        self.company.alias_domain_id = domain
+        Users = env["res.users"].with_context(no_reset_password=True)
+        sales = Users.create(
+            {
+                "name": "Emma Laurent",
+                "login": "emma",
+                "email": "emma.laurent@northwind.example",
+                "lang": "en_US",
+                "tz": "America/New_York",
+                "signature": "<p>Emma Laurent<br/>Account manager, Northwind Services<br/>+1 617 555 0101</p>",
+                "group_ids": [Command.set([
+                    env.ref("base.group_user").id,
+                    env.ref("account.group_account_invoice").id,
+                    env.ref("sales_team.group_sale_salesman_all_leads").id,
+                ])],
+            }
+        )
+        support = Users.create(
+            {
+                "name": "Tom Becker",
+                "login": "tom",
+                "email": "tom.becker@northwind.example",
+                "lang": "en_US",
+                "tz": "America/New_York",
+                "signature": "<p>Tom Becker<br/>Client support, Northwind Services</p>",
+                "group_ids": [Command.set([
+                    env.ref("base.group_user").id,
+                    env.ref("helpdesk_mgmt.group_helpdesk_user").id,
+                ])],
+            }
+        )
+        return {"sales": sales, "support": support}
+
+    def _demo_documents(self, env, staff):
+        today = self.today
+        company = self.company
+        foreign = self.foreign_currency()
+        tax = self.sale_tax()
         product = env["product.product"].create(
             {"name": "Consulting hour", "type": "service", "list_price": 120.0,
              "taxes_id": [Command.set(tax.ids)]}
@@ -282,20 +363,23 @@ class Seeder:
                 "vat": "BE0477472701", "email": "accounts@zygomatic.example",
                 "phone": "+32 2 555 01 23", "street": "Rue Haute 12", "city": "Brussels",
                 "zip": "1000", "country_id": self.country("BE").id, "lang": "fr_FR",
+                "user_id": staff["sales"].id,
             }
         )
         julie = Partner.create(
             {"name": "Julie Peeters", "parent_id": zygo.id, "email": "julie.peeters@zygomatic.example",
-             "function": "Finance manager"}
+             "function": "Finance manager", "lang": "fr_FR"}
         )
         Partner.create(
-            {"name": "Marc Dupont", "parent_id": zygo.id, "email": "marc.dupont@zygomatic.example"}
+            {"name": "Marc Dupont", "parent_id": zygo.id, "email": "marc.dupont@zygomatic.example",
+             "lang": "fr_FR"}
         )
         colbert = Partner.create(
             {
                 "name": "Boulangerie Colbert", "is_company": True, "customer_rank": 1,
                 "email": "compta@colbert.example", "street": "3 Place Colbert", "city": "Lyon",
-                "zip": "69001", "country_id": self.country("FR").id,
+                "zip": "69001", "country_id": self.country("FR").id, "lang": "fr_FR",
+                "user_id": staff["sales"].id,
             }
         )
         harbor = Partner.create(
@@ -303,26 +387,34 @@ class Seeder:
                 "name": "Harbor Dental Clinic", "is_company": True, "customer_rank": 1,
                 "email": "office@harbordental.example", "street": "41 Atlantic Ave",
                 "city": "Boston", "zip": "02110", "country_id": self.country("US").id,
+                "state_id": env["res.country.state"].search(
+                    [("code", "=", "MA"), ("country_id.code", "=", "US")], limit=1).id,
+                "lang": "en_US", "user_id": staff["sales"].id,
             }
         )
         Partner.create({"name": "Dr. Sam Patel", "parent_id": harbor.id,
-                        "email": "sam.patel@harbordental.example"})
+                        "email": "sam.patel@harbordental.example", "lang": "en_US"})
         nina = Partner.create(
             {"name": "Nina Keller", "customer_rank": 1, "email": "nina.keller@example.com",
-             "street": "Seestrasse 5", "city": "Zurich", "zip": "8002",
-             "country_id": self.country("CH").id}
+             "street": "Rue du Rhône 5", "city": "Geneva", "zip": "1204",
+             "country_id": self.country("CH").id, "lang": "fr_FR", "user_id": staff["sales"].id}
         )
         lakeside = Partner.create(
             {"name": "Lakeside Architects Ltd", "is_company": True, "customer_rank": 1,
              "email": "finance@lakeside.example", "street": "9 Kings Road", "city": "London",
-             "zip": "SW3 4RP", "country_id": self.country("GB").id}
+             "zip": "SW3 4RP", "country_id": self.country("GB").id, "lang": "en_GB",
+             "user_id": staff["sales"].id}
+        )
+        bank_journal = env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
         )
 
-        def invoice(partner, days_ago, lines, currency=None, post=True, sent=True, move_type="out_invoice"):
+        def invoice(partner, days_ago, lines, currency=None, post=True, move_type="out_invoice"):
             move = env["account.move"].create(
                 {
                     "move_type": move_type,
                     "partner_id": partner.id,
+                    "invoice_user_id": staff["sales"].id,
                     "invoice_date": today - timedelta(days=days_ago),
                     "invoice_date_due": today - timedelta(days=days_ago - 30),
                     "currency_id": (currency or self.currency).id,
@@ -335,95 +427,145 @@ class Seeder:
             )
             if post:
                 move.action_post()
-                move.is_move_sent = sent
             return move
 
         def pay(move, amount=None, days_after=5):
             wizard = env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=move.ids
             ).create({"payment_date": move.invoice_date + timedelta(days=days_after),
-                      "journal_id": self.bank_journal.id})
+                      "journal_id": bank_journal.id})
             if amount:
                 wizard.write({"amount": amount, "payment_difference_handling": "open"})
             wizard.action_create_payments()
 
-        # Zygomatic: every state
-        invoice(zygo, 2, [("Discovery workshop", 4, 120.0)], post=False)
-        invoice(julie, 10, [("Monthly support retainer", 10, 120.0)])
-        partial = invoice(zygo, 40, [("Website redesign, phase 1", 25, 120.0)])
-        pay(partial, amount=1200.0)
-        paid = invoice(zygo, 90, [("Security audit", 16, 120.0)])
-        pay(paid)
-        invoice(zygo, 75, [("Hosting and maintenance, Q3", 6, 120.0)])  # overdue
-        to_refund = invoice(zygo, 120, [("Training session", 8, 120.0)])
-        pay(to_refund)
-        reversal = env["account.move.reversal"].with_context(
-            active_model="account.move", active_ids=to_refund.ids
-        ).create({"reason": "Session shortened by two hours", "journal_id": to_refund.journal_id.id,
-                  "date": today - timedelta(days=100)})
-        refund = env["account.move"].browse(reversal.refund_moves()["res_id"])
-        refund.invoice_line_ids.quantity = 2
-        refund.action_post()
-        cancelled = invoice(zygo, 15, [("Duplicate entry", 1, 120.0)], post=False)
-        cancelled.button_cancel()
-        # Boulangerie Colbert: foreign currency (EUR)
-        eur_paid = invoice(colbert, 200, [("Point-of-sale setup", 12, 95.0)], currency=foreign)
-        pay(eur_paid)
-        invoice(colbert, 50, [("Menu board design", 5, 95.0)], currency=foreign)  # overdue
-        invoice(colbert, 5, [("Seasonal campaign", 3, 95.0)], currency=foreign)
-        # Harbor Dental: paid and partially paid
-        pay(invoice(harbor, 300, [("Patient portal integration", 30, 120.0)]))
-        pay(invoice(harbor, 20, [("Staff training", 6, 120.0)]), amount=300.0)
-        # Nina Keller (individual)
-        pay(invoice(nina, 60, [("Personal branding session", 2, 120.0)]))
-        invoice(nina, 3, [("Portfolio review", 1, 120.0)])
-        # Lakeside: overdue, open credit note, draft
-        invoice(lakeside, 95, [("Building permit drawings", 20, 120.0)])
-        invoice(lakeside, 30, [("Goodwill discount", 1, 240.0)], move_type="out_refund")
-        invoice(lakeside, 1, [("3D walkthrough", 10, 120.0)], post=False)
-
-        # Zygomatic has its own invoice email (French first: the client reads French)
+        # Zygomatic has its own invoice email (French first: the client reads French); it is
+        # used below when its invoices are sent
         action = zygo.with_context(client_hub_template_kind="invoice").action_client_hub_customize_template()
         own = env["mail.template"].browse(action["res_id"])
         own.with_context(lang="fr_FR").subject = "Zygomatic — votre facture {{ object.name }}"
         own.with_context(lang="en_US").subject = "Zygomatic — your invoice {{ object.name }}"
 
-        # Quotes: sent, accepted, rejected, expired
+        sent = env["account.move"]
+        # Zygomatic: every state
+        invoice(zygo, 2, [("Discovery workshop", 4, 120.0)], post=False)
+        sent |= invoice(julie, 10, [("Monthly support retainer", 10, 120.0)])
+        partial = invoice(zygo, 40, [("Website redesign, phase 1", 25, 120.0)])
+        paid = invoice(zygo, 90, [("Security audit", 16, 120.0)])
+        sent |= partial | paid | invoice(zygo, 75, [("Hosting and maintenance, Q3", 6, 120.0)])  # overdue
+        to_refund = invoice(zygo, 120, [("Training session", 8, 120.0)])
+        sent |= to_refund
+        cancelled = invoice(zygo, 15, [("Duplicate entry", 1, 120.0)], post=False)
+        cancelled.button_cancel()
+        # Boulangerie Colbert: foreign currency (EUR)
+        eur_paid = invoice(colbert, 200, [("Point-of-sale setup", 12, 95.0)], currency=foreign)
+        sent |= eur_paid | invoice(colbert, 50, [("Menu board design", 5, 95.0)], currency=foreign)  # overdue
+        sent |= invoice(colbert, 5, [("Seasonal campaign", 3, 95.0)], currency=foreign)
+        # Harbor Dental: paid and partially paid
+        harbor_paid = invoice(harbor, 300, [("Patient portal integration", 30, 120.0)])
+        harbor_partial = invoice(harbor, 20, [("Staff training", 6, 120.0)])
+        sent |= harbor_paid | harbor_partial
+        # Nina Keller (individual)
+        nina_paid = invoice(nina, 60, [("Personal branding session", 2, 120.0)])
+        sent |= nina_paid | invoice(nina, 3, [("Portfolio review", 1, 120.0)])
+        # Lakeside: overdue, open credit note, draft
+        sent |= invoice(lakeside, 95, [("Building permit drawings", 20, 120.0)])
+        sent |= invoice(lakeside, 30, [("Goodwill discount", 1, 240.0)], move_type="out_refund")
+        invoice(lakeside, 1, [("3D walkthrough", 10, 120.0)], post=False)
+
+        # Sent as the business sends them: Odoo's send wizard, which stores the official PDF
+        # (no "proforma" on the client's side), uses the client's own template and, through
+        # client_hub, puts a personal sign-in link in each email
+        commit = env.context.get("client_hub_demo_commit")
+        for move in sent.sorted("invoice_date"):
+            if commit:
+                # wkhtmltopdf fetches the report's assets from the running server, whose request
+                # must not wait on rows this transaction holds
+                env.cr.commit()  # pylint: disable=invalid-commit
+            env["account.move.send.wizard"].with_context(
+                active_model="account.move", active_ids=move.ids
+            ).create({"move_id": move.id}).action_send_and_print()
+
+        # then the money came in
+        pay(partial, amount=1200.0)
+        pay(paid)
+        pay(to_refund)
+        pay(eur_paid)
+        pay(harbor_paid)
+        pay(harbor_partial, amount=300.0)
+        pay(nina_paid)
+        reversal = env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=to_refund.ids
+        ).create({"reason": "Séance raccourcie de deux heures", "journal_id": to_refund.journal_id.id,
+                  "date": today - timedelta(days=100)})
+        refund = env["account.move"].browse(reversal.refund_moves()["res_id"])
+        refund.invoice_line_ids.quantity = 2
+        refund.action_post()
+        if commit:
+            env.cr.commit()  # pylint: disable=invalid-commit
+        env["account.move.send.wizard"].with_context(
+            active_model="account.move", active_ids=refund.ids
+        ).create({"move_id": refund.id}).action_send_and_print()
+
+        # Quotes: sent, accepted, rejected, expired, sent with Odoo's composer
         def quote(partner, qty, days_ago=3, validity=30):
             return env["sale.order"].create(
                 {
                     "partner_id": partner.id,
+                    "user_id": staff["sales"].id,
                     "date_order": fields.Datetime.now() - timedelta(days=days_ago),
                     "validity_date": today - timedelta(days=days_ago) + timedelta(days=validity),
                     "order_line": [Command.create({"product_id": product.id, "product_uom_qty": qty})],
                 }
             )
 
-        quote(zygo, 40).write({"state": "sent"})
-        quote(zygo, 12, days_ago=20).action_confirm()
-        quote(zygo, 80, days_ago=35).action_cancel()
-        quote(zygo, 6, days_ago=60, validity=15).write({"state": "sent"})  # expired
-        quote(lakeside, 25).write({"state": "sent"})
-        quote(harbor, 10, days_ago=10).action_confirm()
+        def send_quote(order):
+            action = order.action_quotation_send()
+            composer = env["mail.compose.message"].with_context(**action["context"]).create({})
+            composer.action_send_mail()
+            return order
 
-        # Support tickets
+        send_quote(quote(zygo, 40))
+        send_quote(quote(zygo, 12, days_ago=20)).action_confirm()
+        send_quote(quote(zygo, 80, days_ago=35)).action_cancel()
+        send_quote(quote(zygo, 6, days_ago=60, validity=15))  # expired
+        send_quote(quote(lakeside, 25))
+        send_quote(quote(harbor, 10, days_ago=10)).action_confirm()
+
+        # Support tickets, handled by the support agent
         Ticket = env["helpdesk.ticket"]
-        Ticket.create(
-            {"name": "Can you update our billing address?", "partner_id": julie.id,
-             "partner_name": julie.name, "partner_email": julie.email,
-             "description": "<p>We moved to Avenue Louise 54, 1050 Brussels.</p>"}
-        )
-        Ticket.create(
-            {"name": "Question about line 3 of my last invoice", "partner_id": zygo.id,
-             "partner_name": zygo.name, "partner_email": zygo.email,
-             "description": "<p>What does the maintenance line cover?</p>"}
-        )
-        Ticket.create(
-            {"name": "Receipt for the September payment", "partner_id": harbor.id,
-             "partner_name": harbor.name, "partner_email": harbor.email,
-             "description": "<p>Could you send the payment receipt again?</p>"}
-        )
-        return {"clients": zygo | colbert | harbor | nina | lakeside, "contact": julie}
+        for contact, subject, body in (
+            (julie, "Can you update our billing address?", "<p>We moved to Avenue Louise 54, 1050 Brussels.</p>"),
+            (zygo, "Question about line 3 of my last invoice", "<p>What does the maintenance line cover?</p>"),
+            (harbor, "Receipt for the September payment", "<p>Could you send the payment receipt again?</p>"),
+        ):
+            Ticket.create(
+                {"name": subject, "partner_id": contact.id, "partner_name": contact.name,
+                 "partner_email": contact.email, "description": body, "user_id": staff["support"].id}
+            )
+        return {"clients": zygo | colbert | harbor | nina | lakeside, "contact": julie, "staff": staff}
+
+
+def configure_demo_mail(env, smtp_port, base_url):
+    """Point the demo database at the local mail sink and the running server: every email the
+    demo sends is delivered to 127.0.0.1:``smtp_port`` (readable there), and every link in it
+    goes to ``base_url``. Called by ``make run`` each time (the ports may change)."""
+    ICP = env["ir.config_parameter"].sudo()
+    ICP.set_param("web.base.url", base_url)
+    ICP.set_param("web.base.url.freeze", "True")
+    ICP.set_param("report.url", base_url)
+    server = env["ir.mail_server"].sudo().with_context(active_test=False).search(
+        [("name", "=", DEMO_MAIL_SERVER)], limit=1
+    )
+    values = {"name": DEMO_MAIL_SERVER, "smtp_host": "127.0.0.1", "smtp_port": int(smtp_port),
+              "smtp_encryption": "none", "smtp_authentication": "login", "smtp_user": False,
+              "smtp_pass": False, "active": True, "sequence": 1}
+    if server:
+        server.write(values)
+    else:
+        env["ir.mail_server"].sudo().create(values)
+    # emails that failed before the sink was there (e.g. "Connection refused") go out again
+    env["mail.mail"].sudo().search([("state", "=", "exception")]).mark_outgoing()
+    return server
 
 
 def demo_info(env, base_url):

@@ -82,7 +82,7 @@ class TestDemoInfo(ClientHubCommon):
         self.env.user.group_ids |= self.env.ref("sales_team.group_sale_manager") | self.env.ref(
             "helpdesk_mgmt.group_helpdesk_manager"
         )
-        Seeder(self.env, seed=2026).seed_demo()
+        Seeder(self.env, seed=2026).seed_demo(load_translations=False)
         lines = demo_info(self.env, "http://127.0.0.1:8069")
         line = next(ln for ln in lines if "magic link" in ln)
         url = line.rsplit(" ", 1)[1]
