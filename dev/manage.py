@@ -3,7 +3,8 @@
 
     python3 dev/manage.py setup     install what is missing, find Odoo 19, start PostgreSQL
     python3 dev/manage.py test      pure-Python tier, then the Odoo tier (tests + tours + lifecycle)
-    python3 dev/manage.py run       demo database on http://127.0.0.1:8069
+    python3 dev/manage.py run       demo database on http://127.0.0.1:8069, with a mail sink
+    python3 dev/manage.py stop      stop a detached demo server and its mail sink
     python3 dev/manage.py lint      ruff + pylint-odoo
     python3 dev/manage.py i18n      export i18n/client_hub.pot and refresh i18n/fr.po with Odoo's tooling
     python3 dev/manage.py seed      seed N clients x M invoices into a database (benchmarks)
@@ -19,6 +20,7 @@ the command line and dispatches.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +43,19 @@ def cmd_shell(args) -> int:
     return ctx.shell(args.db, sys.stdin.read())
 
 
+def _port(text: str) -> int:
+    port = int(text)
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a TCP port (1-65535)")
+    return port
+
+
+def _env_port(name: str, default: int) -> int:
+    """Default of a port option: the environment variable the Makefile also reads, if set."""
+    value = os.environ.get(name, "").strip()
+    return _port(value) if value.isdigit() else default
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -50,13 +65,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pure-only", action="store_true", help="only the pure-Python tier")
     p.add_argument("--no-lifecycle", action="store_true", help="skip the upgrade/uninstall checks")
     p.add_argument("--keep-db", action="store_true", help=f"keep the {TEST_DB} database afterwards")
-    p = sub.add_parser("run", help="demo server on 127.0.0.1")
-    p.add_argument("--port", type=int, default=8069)
+    p = sub.add_parser("run", help="demo server on 127.0.0.1, with a local mail sink")
+    p.add_argument("--port", type=_port, default=_env_port("PORT", demo.DEFAULT_PORT),
+                   help="HTTP port of the demo server (env PORT, default %(default)s)")
+    p.add_argument("--mail-port", type=_port, default=_env_port("MAIL_PORT", demo.DEFAULT_MAIL_PORT),
+                   help="SMTP port of the mail sink (env MAIL_PORT, default %(default)s)")
+    p.add_argument("--mail-web-port", type=_port,
+                   default=_env_port("MAIL_WEB_PORT", demo.DEFAULT_MAIL_WEB_PORT),
+                   help="port of the mail sink's web page (env MAIL_WEB_PORT, default %(default)s)")
     p.add_argument("--workers", type=int, default=0,
                    help="0: threaded, one port (websocket included); N>0 needs a proxy for /websocket")
     p.add_argument("--reset", action="store_true", help="drop and re-create the demo database")
     p.add_argument("--upgrade", action="store_true", help=f"upgrade {MODULE} in the demo database first")
-    p.add_argument("--detach", action="store_true", help="start in the background")
+    p.add_argument("--detach", action="store_true", help="start server and mail sink in the background")
+    sub.add_parser("stop", help="stop the demo server and mail sink started by `run`")
     sub.add_parser("stop-db", help="stop the project-local PostgreSQL cluster")
     sub.add_parser("lint", help="ruff + pylint-odoo")
     sub.add_parser("i18n", help="export i18n/client_hub.pot and i18n/fr.po with Odoo's tooling")
@@ -71,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default="client_hub_bench")
     p.add_argument("--extra", nargs=argparse.REMAINDER, default=[])
     p = sub.add_parser("screenshots", help="README screenshots from the running demo")
-    p.add_argument("--port", type=int, default=8069)
+    p.add_argument("--port", type=_port, default=_env_port("PORT", demo.DEFAULT_PORT))
     p = sub.add_parser("shell", help="run stdin as a script in `odoo shell`")
     p.add_argument("--db", default=DEMO_DB)
     return parser
@@ -81,6 +103,7 @@ HANDLERS = {
     "setup": bootstrap.cmd_setup,
     "test": testing.cmd_test,
     "run": demo.cmd_run,
+    "stop": demo.cmd_stop,
     "stop-db": postgres.cmd_stop_db,
     "lint": lint.cmd_lint,
     "i18n": i18n.cmd_i18n,
