@@ -1,8 +1,13 @@
 # client_hub developer commands. Everything they create lives in ./var (git-ignored).
 PYTHON ?= python3
 MANAGE = $(PYTHON) dev/manage.py
+# the demo's ports: Odoo, then the mail sink's SMTP and web page (make run PORT=8070)
+PORT ?= 8069
+MAIL_PORT ?= 2525
+MAIL_WEB_PORT ?= 8025
+DEMO_PORTS = --port $(PORT) --mail-port $(MAIL_PORT) --mail-web-port $(MAIL_WEB_PORT)
 
-.PHONY: setup test test-pure run demo-reset screenshots lint i18n seed bench stop-db
+.PHONY: setup test test-pure run stop demo-reset screenshots lint i18n seed bench stop-db
 
 setup:      ## install what is missing, find Odoo 19, start the project PostgreSQL
 	$(MANAGE) setup
@@ -10,12 +15,14 @@ test:       ## both tiers; last line: N passed, N failed, N skipped
 	$(MANAGE) test
 test-pure:  ## only the pure-Python tier
 	$(MANAGE) test --pure-only
-run:        ## demo database on http://127.0.0.1:8069 (admin / admin)
-	$(MANAGE) run
+run:        ## demo on http://127.0.0.1:$(PORT) (admin / admin), emails on http://127.0.0.1:$(MAIL_WEB_PORT)
+	$(MANAGE) run $(DEMO_PORTS)
+stop:       ## stop the demo server and mail sink (after `run --detach`)
+	$(MANAGE) stop
 demo-reset: ## drop and re-create the demo database, then run
-	$(MANAGE) run --reset
+	$(MANAGE) run $(DEMO_PORTS) --reset
 screenshots: ## README screenshots from the running demo (docs/screenshots)
-	$(MANAGE) screenshots
+	$(MANAGE) screenshots --port $(PORT)
 lint:       ## ruff + pylint-odoo (OCA rules)
 	$(MANAGE) lint
 i18n:       ## export i18n/client_hub.pot and i18n/fr.po with Odoo's tooling

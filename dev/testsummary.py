@@ -73,8 +73,8 @@ def run_unittest_dir(directory: Path, top: Path, stream=None) -> Counts:
         sys.path.insert(0, str(top))
     if str(directory) not in sys.path:
         sys.path.insert(0, str(directory))
-    suite = unittest.defaultTestLoader.discover(str(directory), pattern="test_*.py",
-                                                top_level_dir=str(directory))
+    # a loader of its own per folder: discover() remembers the top-level folder it was given
+    suite = unittest.TestLoader().discover(str(directory), pattern="test_*.py", top_level_dir=str(directory))
     runner = unittest.TextTestRunner(stream=stream, verbosity=1)
     result = runner.run(suite)
     failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)

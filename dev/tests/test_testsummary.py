@@ -1,7 +1,7 @@
 """The summary line CI reads, and parsing Odoo's test log."""
 import unittest
 
-from lib.testsummary import Counts, is_interesting_odoo_line, parse_odoo_log
+from dev.testsummary import Counts, is_interesting_odoo_line, parse_odoo_log
 
 LOG = """\
 2026-11-25 07:00:00,000 1 INFO db odoo.modules.loading: loading 1 modules...

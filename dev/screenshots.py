@@ -1,12 +1,17 @@
-#!/usr/bin/env python3
-"""Screenshots of the running demo for the README, with headless Chromium over CDP.
+"""`screenshots`: the README's screenshots of the running demo (`make run` first), taken with
+headless Chromium driven over the DevTools protocol.
 
-    python dev/screenshot.py --url http://127.0.0.1:8069 --out docs/screenshots \
+The command asks the demo database for its pages, then runs this module as a script with the
+Odoo virtualenv's python (`websocket-client` comes from requirements-test.txt):
+
+    python -m dev.screenshots --url http://127.0.0.1:8069 --out docs/screenshots \
         clients=/odoo/clients client=/odoo/clients/7
 
-Logs in as admin/admin (JSON-RPC), hands the session cookie to Chromium and captures each
-page once the web client is idle. Needs `websocket-client` (Odoo's test requirements).
+which logs in as admin/admin (JSON-RPC), hands the session cookie to Chromium and captures each
+page once the web client is idle.
 """
+from __future__ import annotations
+
 import argparse
 import base64
 import itertools
@@ -18,9 +23,30 @@ import time
 import urllib.request
 from pathlib import Path
 
-import websocket
+from dev.common import DEMO_DB, REPO, VAR, run
+from dev.odoo_runtime import context
+
+SHOT_PAGES = """
+from odoo.addons.client_hub.populate.seeder import demo_pages
+print('\\n'.join('PAGE ' + page for page in demo_pages(env)))
+"""
 
 
+def cmd_screenshots(args) -> int:
+    """README screenshots from the running demo (`make run` first), in docs/screenshots."""
+    ctx = context(require=True)
+    out = VAR / "logs" / "pages.log"
+    out.unlink(missing_ok=True)
+    ctx.shell(DEMO_DB, SHOT_PAGES, log=out)
+    pages = [ln[5:] for ln in out.read_text(encoding="utf-8").splitlines() if ln.startswith("PAGE ")]
+    return run([ctx.python, "-m", "dev.screenshots", "--url", f"http://127.0.0.1:{args.port}",
+                "--db", DEMO_DB, "--out", REPO / "docs" / "screenshots", *pages],
+               check=False, cwd=str(REPO)).returncode
+
+
+# --------------------------------------------------------------------------------------------
+# The Chromium driver (runs in the Odoo virtualenv)
+# --------------------------------------------------------------------------------------------
 def login(base, db, user, password):
     req = urllib.request.Request(  # noqa: S310 (http URL checked in main)
         f"{base}/web/session/authenticate",
@@ -54,6 +80,8 @@ class Chrome:
         port = int(port_file.read_text().splitlines()[0])
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as resp:
             target = next(t for t in json.loads(resp.read()) if t["type"] == "page")
+        import websocket  # websocket-client: in the Odoo virtualenv, not needed to import this module
+
         self.ws = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=60)
         self.ids = itertools.count(1)
         self.errors = []  # JavaScript exceptions and console errors, reported per page

@@ -1,17 +1,12 @@
 """How the developer commands find Odoo 19 and what they say when they can't."""
-import importlib.util
 import os
-import sys
 import tempfile
 import unittest
 from pathlib import Path
 from unittest import mock
 
-REPO = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("client_hub_manage", REPO / "dev" / "manage.py")
-manage = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = manage
-_spec.loader.exec_module(manage)
+from dev import bootstrap, manage, odoo_runtime, testing, testsummary
+from dev.common import SetupError
 
 
 def fake_odoo(version: int) -> Path:
@@ -28,10 +23,10 @@ class TestFindOdoo(unittest.TestCase):
     def setUp(self):
         nowhere = Path(tempfile.mkdtemp())
         patches = [
-            mock.patch.object(manage, "CONVENTIONAL_SRC", nowhere / "19.0"),
-            mock.patch.object(manage, "VAR", nowhere / "var"),
-            mock.patch.object(manage, "venv_candidates", lambda: []),
-            mock.patch.object(manage, "_python_imports", lambda python, code: None),
+            mock.patch.object(odoo_runtime, "CONVENTIONAL_SRC", nowhere / "19.0"),
+            mock.patch.object(odoo_runtime, "VAR", nowhere / "var"),
+            mock.patch.object(odoo_runtime, "venv_candidates", lambda: []),
+            mock.patch.object(odoo_runtime, "_python_imports", lambda python, code: None),
             mock.patch.dict(os.environ, {}, clear=False),
         ]
         for p in patches:
@@ -42,7 +37,7 @@ class TestFindOdoo(unittest.TestCase):
     def test_odoo_src_first(self):
         src = fake_odoo(19)
         os.environ["ODOO_SRC"] = str(src)
-        odoo = manage.find_odoo()
+        odoo = odoo_runtime.find_odoo()
         self.assertEqual(odoo.src, src.resolve())
         self.assertIn("ODOO_SRC", odoo.origin)
         self.assertEqual(odoo.command[-1], str(src.resolve() / "odoo-bin"))
@@ -50,30 +45,30 @@ class TestFindOdoo(unittest.TestCase):
 
     def test_odoo_src_wrong_version_is_an_error(self):
         os.environ["ODOO_SRC"] = str(fake_odoo(18))
-        with self.assertRaisesRegex(manage.SetupError, "found Odoo 18"):
-            manage.find_odoo()
+        with self.assertRaisesRegex(SetupError, "found Odoo 18"):
+            odoo_runtime.find_odoo()
         os.environ["ODOO_SRC"] = tempfile.mkdtemp()
-        with self.assertRaisesRegex(manage.SetupError, "release.py missing"):
-            manage.find_odoo()
+        with self.assertRaisesRegex(SetupError, "release.py missing"):
+            odoo_runtime.find_odoo()
 
     def test_conventional_location(self):
         src = fake_odoo(19)
-        with mock.patch.object(manage, "CONVENTIONAL_SRC", src):
-            odoo = manage.find_odoo()
+        with mock.patch.object(odoo_runtime, "CONVENTIONAL_SRC", src):
+            odoo = odoo_runtime.find_odoo()
         self.assertEqual(odoo.src, src)
         self.assertIn("conventional", odoo.origin)
 
     def test_importable_odoo(self):
         src = fake_odoo(19)
         answer = f"19 {src}"
-        with mock.patch.object(manage, "_python_imports", lambda python, code: answer if "release" in code else None):
-            odoo = manage.find_odoo()
+        with mock.patch.object(odoo_runtime, "_python_imports", lambda python, code: answer if "release" in code else None):
+            odoo = odoo_runtime.find_odoo()
         self.assertIn("importable", odoo.origin)
         self.assertEqual(odoo.src, src)
 
     def test_nothing_found_explains_every_option(self):
-        self.assertIsNone(manage.find_odoo())
-        text = manage.NO_ODOO_HELP.format(url=manage.OFFICIAL_GIT)
+        self.assertIsNone(odoo_runtime.find_odoo())
+        text = odoo_runtime.NO_ODOO_HELP.format(url=odoo_runtime.OFFICIAL_GIT)
         for option in ("ODOO_SRC", "/opt/odoo/19.0", "import odoo", "official source", "make setup"):
             self.assertIn(option, text)
 
@@ -83,8 +78,8 @@ class TestFindOdoo(unittest.TestCase):
         import contextlib
         import io
         out = io.StringIO()
-        with mock.patch.object(manage, "run_pure_tier", lambda: manage.testsummary.Counts(4, 0, 0)), \
-                mock.patch.object(manage.Path, "mkdir", lambda *a, **k: None), \
+        with mock.patch.object(testing, "run_pure_tier", lambda: testsummary.Counts(4, 0, 0)), \
+                mock.patch.object(testing.Path, "mkdir", lambda *a, **k: None), \
                 contextlib.redirect_stdout(out):
             rc = manage.main(["test"])
         text = out.getvalue()
@@ -101,7 +96,7 @@ class TestSetupWithoutOdoo(TestFindOdoo):
         out = io.StringIO()
         os.environ["CLIENT_HUB_NO_FETCH"] = "1"
         self.addCleanup(os.environ.pop, "CLIENT_HUB_NO_FETCH", None)
-        with mock.patch.object(manage, "ensure_system_packages", lambda: None), \
+        with mock.patch.object(bootstrap, "ensure_system_packages", lambda: None), \
                 contextlib.redirect_stdout(out):
             rc = manage.main(["setup"])
         self.assertEqual(rc, 2)
@@ -118,10 +113,10 @@ class TestLinkAddon(unittest.TestCase):
             (repo / name).mkdir()
         for name in ("__manifest__.py", "__init__.py", "Makefile", "pyproject.toml", "README.md"):
             (repo / name).write_text("", encoding="utf-8")
-        with mock.patch.object(manage, "REPO", repo), mock.patch.object(manage, "VAR", repo / "var"):
-            addons = manage.link_addon()
+        with mock.patch.object(odoo_runtime, "REPO", repo), mock.patch.object(odoo_runtime, "VAR", repo / "var"):
+            addons = odoo_runtime.link_addon()
             (repo / "models").rename(repo / "models_renamed")  # entries that go away are unlinked
-            addons = manage.link_addon()
+            addons = odoo_runtime.link_addon()
         linked = {p.name: p for p in (addons / "client_hub").iterdir()}
         self.assertEqual(set(linked), {"models_renamed", "views", "__manifest__.py", "__init__.py", "README.md"})
         self.assertTrue(all(p.is_symlink() for p in linked.values()))

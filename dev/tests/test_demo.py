@@ -1,0 +1,168 @@
+"""The demo runner's guards, without Odoo: busy ports stop it before any database work, pid files
+that went stale are tolerated, `stop` stops what `run` left in the background."""
+import contextlib
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+from pathlib import Path
+from unittest import mock
+
+from dev import demo, manage
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def listening_socket() -> socket.socket:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    return sock
+
+
+class DemoCase(unittest.TestCase):
+    def setUp(self):
+        var = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, var, ignore_errors=True)
+        for name, value in (("SERVER_PID", var / "demo-server.pid"), ("SINK_PID", var / "mailsink.pid"),
+                            ("MAIL_DIR", var / "mail"), ("SERVER_LOG", var / "demo-server.log"),
+                            ("SINK_LOG", var / "mailsink.log")):
+            patcher = mock.patch.object(demo, name, value)
+            patcher.start()
+            self.addCleanup(patcher.stop)
+        self.var = var
+
+    def main(self, *argv) -> tuple[int, str]:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            rc = manage.main(list(argv))
+        return rc, out.getvalue()
+
+    def sleeper(self, *marks: str) -> subprocess.Popen:
+        """A process whose command line carries `marks`, in a session of its own like the demo's."""
+        proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", *marks],
+                                start_new_session=True)
+        self.addCleanup(lambda: (proc.poll() is None and proc.kill(), proc.wait()))
+        deadline = time.time() + 10
+        while marks and marks[0] not in demo.cmdline(proc.pid) and time.time() < deadline:
+            time.sleep(0.05)
+        return proc
+
+
+class TestPorts(DemoCase):
+    def test_busy_port_stops_before_any_database_work(self):
+        busy = listening_socket()
+        self.addCleanup(busy.close)
+        port = busy.getsockname()[1]
+        with mock.patch.object(demo, "context", side_effect=AssertionError("no database work")):
+            rc, text = self.main("run", "--port", str(port), "--mail-port", "1", "--mail-web-port", "2")
+        self.assertEqual(rc, 2)
+        self.assertIn(f"Port {port} is busy", text)
+        self.assertIn("make stop", text)
+        self.assertIn("make run PORT=", text)
+        self.assertNotIn("Traceback", text)
+
+    def test_busy_mail_sink_port(self):
+        busy = listening_socket()
+        self.addCleanup(busy.close)
+        port = busy.getsockname()[1]
+        free = demo.next_free_port(port)
+        with mock.patch.object(demo, "context", side_effect=AssertionError("no database work")):
+            rc, text = self.main("run", "--port", str(free), "--mail-port", str(port),
+                                 "--mail-web-port", str(demo.next_free_port(free)))
+        self.assertEqual(rc, 2)
+        self.assertIn(f"Port {port} (the demo's mail sink, SMTP) is busy", text)
+        self.assertIn("make run MAIL_PORT=", text)
+
+    def test_ports_must_differ(self):
+        rc, text = self.main("run", "--port", "8069", "--mail-port", "8069", "--mail-web-port", "8025")
+        self.assertEqual(rc, 2)
+        self.assertIn("three different ports", text)
+
+    def test_a_running_demo_is_not_started_twice(self):
+        server = self.sleeper(demo.server_mark())
+        demo.SERVER_PID.write_text(str(server.pid), encoding="utf-8")
+        with mock.patch.object(demo, "context", side_effect=AssertionError("no database work")):
+            rc, text = self.main("run", "--port", "1", "--mail-port", "2", "--mail-web-port", "3")
+        self.assertEqual(rc, 2)
+        self.assertIn("already running", text)
+        self.assertIn("make stop", text)
+
+    def test_port_helpers(self):
+        busy = listening_socket()
+        self.addCleanup(busy.close)
+        port = busy.getsockname()[1]
+        self.assertTrue(demo.port_busy(port))
+        self.assertTrue(demo.port_answers(port))
+        busy.close()
+        self.assertFalse(demo.port_busy(port))
+        self.assertFalse(demo.port_answers(port))
+
+
+class TestStop(DemoCase):
+    def test_stop_with_nothing_running_and_stale_pid_files(self):
+        dead = subprocess.Popen([sys.executable, "-c", "pass"])
+        dead.wait()
+        demo.SERVER_PID.write_text(str(dead.pid), encoding="utf-8")  # no such process any more
+        demo.SINK_PID.write_text("not a pid", encoding="utf-8")
+        rc, text = self.main("stop")
+        self.assertEqual(rc, 0)
+        self.assertIn("no demo server or mail sink running", text)
+        self.assertFalse(demo.SERVER_PID.exists())
+        self.assertFalse(demo.SINK_PID.exists())
+
+    def test_a_recycled_pid_is_left_alone(self):
+        other = self.sleeper("something-else")
+        demo.SERVER_PID.write_text(str(other.pid), encoding="utf-8")
+        rc, _text = self.main("stop")
+        self.assertEqual(rc, 0)
+        self.assertIsNone(other.poll(), "a process that is not the demo server was stopped")
+        self.assertFalse(demo.SERVER_PID.exists())
+
+    def test_stop_stops_server_and_sink(self):
+        server = self.sleeper(demo.server_mark())
+        sink = self.sleeper(demo.SINK_MARK)
+        demo.SERVER_PID.write_text(str(server.pid), encoding="utf-8")
+        demo.SINK_PID.write_text(str(sink.pid), encoding="utf-8")
+        rc, text = self.main("stop")
+        self.assertEqual(rc, 0)
+        self.assertEqual(server.wait(timeout=10), -15)
+        self.assertEqual(sink.wait(timeout=10), -15)
+        self.assertIn("stopped the demo server", text)
+        self.assertIn("stopped the mail sink", text)
+        self.assertFalse(demo.SERVER_PID.exists())
+        self.assertFalse(demo.SINK_PID.exists())
+
+
+class TestCommandLine(unittest.TestCase):
+    def test_port_options_and_environment(self):
+        args = manage.build_parser().parse_args(["run", "--port", "8070", "--mail-port", "2526"])
+        self.assertEqual((args.port, args.mail_port, args.mail_web_port), (8070, 2526, 8025))
+        with mock.patch.dict("os.environ", {"PORT": "8071", "MAIL_PORT": "2527", "MAIL_WEB_PORT": "8026"}):
+            args = manage.build_parser().parse_args(["run"])
+        self.assertEqual((args.port, args.mail_port, args.mail_web_port), (8071, 2527, 8026))
+        with contextlib.redirect_stderr(io.StringIO()), self.assertRaises(SystemExit):
+            manage.build_parser().parse_args(["run", "--port", "70000"])
+
+    @unittest.skipUnless(shutil.which("make"), "make is not installed")
+    def test_makefile_passes_the_ports(self):
+        env = {k: v for k, v in os.environ.items() if k not in ("PORT", "MAIL_PORT", "MAIL_WEB_PORT", "MAKEFLAGS")}
+        out = subprocess.run(["make", "-n", "-C", str(REPO), "run", "PORT=8070", "MAIL_PORT=2526"],
+                             capture_output=True, text=True, check=True, env=env).stdout
+        self.assertIn("dev/manage.py run --port 8070 --mail-port 2526 --mail-web-port 8025", out)
+        out = subprocess.run(["make", "-n", "-C", str(REPO), "stop", "demo-reset"],
+                             capture_output=True, text=True, check=True, env=env).stdout
+        self.assertIn("dev/manage.py stop", out)
+        self.assertIn("dev/manage.py run --port 8069 --mail-port 2525 --mail-web-port 8025 --reset", out)
+
+    def test_runs_from_any_folder(self):
+        out = subprocess.run([sys.executable, str(REPO / "dev" / "manage.py"), "--help"], cwd="/",
+                             capture_output=True, text=True, check=False)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        for command in ("setup", "test", "run", "stop", "lint", "i18n", "seed", "bench", "stop-db"):
+            self.assertIn(command, out.stdout)
