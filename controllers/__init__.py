@@ -1,1 +1,2 @@
 from . import magic_link
+from . import portal

@@ -76,6 +76,20 @@ class AccountMove(models.Model):
             return own
         return template
 
+    # ------------------------------------------------------------------ multi-company portal
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))._client_hub_grant_portal_companies()
+        return posted
+
+    def _client_hub_grant_portal_companies(self):
+        """The client's portal users may see the company that issued these documents: one search
+        for the whole batch, a write only for the users that miss a company."""
+        if self:
+            self.env["res.partner"]._client_hub_grant_companies(
+                [(move.commercial_partner_id, move.company_id) for move in self]
+            )
+
     # ------------------------------------------------------------------ magic links
     def _client_hub_magic_link_target(self):
         if self.move_type in ("out_invoice", "out_refund") and self.state == "posted" and self.partner_id:

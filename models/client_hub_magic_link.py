@@ -272,6 +272,15 @@ class ClientHubMagicLink(models.Model):
         link.invalidate_recordset(["use_count", "last_used_at", "write_date"], flush=False)
         return link
 
+    def _origin_company(self):
+        """The company that issued the document this link was sent with (empty if none)."""
+        self.ensure_one()
+        if not self.origin_model or self.origin_model not in self.env or not self.origin_id:
+            return self.env["res.company"]
+        origin = self.env[self.origin_model].sudo().browse(self.origin_id).exists()
+        company = origin["company_id"] if origin and "company_id" in origin._fields else False
+        return company or self.env["res.company"]
+
     # ------------------------------------------------------------------
     # Revocation
     # ------------------------------------------------------------------

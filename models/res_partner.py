@@ -367,16 +367,83 @@ class ResPartner(models.Model):
             return False  # internal users keep Odoo's normal sign-in
         return not users or any(user.active and user._is_portal() for user in users)
 
-    def _client_hub_portal_user(self):
+    def _client_hub_issuing_companies(self):
+        """The companies of this database that issued documents to this contact's commercial
+        entity (posted invoices and credit notes, quotations sent and orders, support tickets).
+        Runs as the system: it decides what the contact's portal user may see."""
+        commercial = self.commercial_partner_id
+        if not commercial:
+            return self.env["res.company"]
+        env = self.env(su=True)
+        companies = env["res.company"]
+        for model, domain in (
+            ("account.move", [("commercial_partner_id", "in", commercial.ids),
+                              ("move_type", "in", CUSTOMER_DOCUMENTS), ("state", "=", "posted")]),
+            ("sale.order", [("partner_id.commercial_partner_id", "in", commercial.ids),
+                            ("state", "in", ("sent", "sale"))]),
+            ("helpdesk.ticket", [("commercial_partner_id", "in", commercial.ids)]),
+        ):
+            for (company,) in env[model].with_context(active_test=False)._read_group(domain, ["company_id"]):
+                companies |= company
+        return companies
+
+    def _client_hub_sync_portal_companies(self, origin_company=None):
+        """Allow this contact's portal user(s) exactly the companies that issued documents to its
+        commercial entity, and ``origin_company`` (the company of the document a link was sent
+        with): Odoo's multi-company rules then show the portal every document sent to the
+        client, whichever company issued it, and nothing of the others. Writes only when the set
+        changes (a change of companies clears the registry caches)."""
+        self.ensure_one()
+        users = self.with_env(self.env(su=True)).user_ids.filtered(lambda u: u._is_portal())
+        if not users:
+            return users
+        wanted = self._client_hub_issuing_companies() | (origin_company or self.env["res.company"])
+        if not wanted:
+            return users  # nothing issued yet (e.g. a new-link request): keep what it has
+        for user in users:
+            if user.company_ids == wanted:
+                continue
+            main = user.company_id if user.company_id in wanted else (origin_company or wanted[:1])
+            user.with_context(client_hub_company_sync=True).write(
+                {"company_ids": [Command.set(wanted.ids)], "company_id": main.id}
+            )
+            _logger.info("client_hub: portal user %s allowed companies %s", user.id, wanted.ids)
+        return users
+
+    @api.model
+    def _client_hub_grant_companies(self, pairs):
+        """``pairs``: (commercial partner, company) of documents just issued. The portal users of
+        those clients' contacts get the companies they miss (never lose one here)."""
+        wanted = {}
+        for commercial, company in pairs:
+            if commercial and company:
+                wanted.setdefault(commercial.id, set()).add(company.id)
+        if not wanted:
+            return
+        users = self.env["res.users"].sudo().search(
+            [("share", "=", True), ("partner_id.commercial_partner_id", "in", list(wanted))]
+        )
+        for user in users:
+            missing = wanted[user.partner_id.commercial_partner_id.id] - set(user.company_ids.ids)
+            if missing and user._is_portal():
+                user.write({"company_ids": [Command.link(company_id) for company_id in sorted(missing)]})
+                _logger.info("client_hub: portal user %s allowed companies %s", user.id, sorted(missing))
+
+    def _client_hub_portal_user(self, origin_company=None):
         """The contact's portal user, created on the fly when missing: portal group, no usable
-        password, no invitation email. Only called once a valid magic link named this contact."""
+        password, no invitation email, allowed the companies that issued the client's documents.
+        Only called once a valid magic link named this contact."""
         self.ensure_one()
         # runs inside the sign-in, before any user is known: act as the system
         partner = self.with_env(self.env(user=SUPERUSER_ID, su=True))
         user = partner.user_ids.filtered(lambda u: u._is_portal())[:1]
         if user or partner.with_context(active_test=False).user_ids:
+            if user:
+                partner._client_hub_sync_portal_companies(origin_company)
             return user
-        company = partner.company_id or partner.env.company
+        companies = partner._client_hub_issuing_companies() | (origin_company or partner.env["res.company"])
+        company = origin_company or partner.company_id or companies[:1] or partner.env.company
+        companies |= company
         try:
             user = (
                 partner.env["res.users"]
@@ -390,7 +457,7 @@ class ResPartner(models.Model):
                     "login": partner.email_normalized,
                     "partner_id": partner.id,
                     "company_id": company.id,
-                    "company_ids": [Command.set(company.ids)],
+                    "company_ids": [Command.set(companies.ids)],
                 })
             )
         except SignupError:

@@ -48,6 +48,16 @@ class SaleOrder(models.Model):
     def _get_confirmation_template(self):
         return self._client_hub_mail_template() or super()._get_confirmation_template()
 
+    # ------------------------------------------------------------------ multi-company portal
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("state") in ("sent", "sale"):
+            # a quotation sent or an order confirmed: the client's portal may see its company
+            self.env["res.partner"]._client_hub_grant_companies(
+                [(order.partner_id.commercial_partner_id, order.company_id) for order in self]
+            )
+        return res
+
     # ------------------------------------------------------------------ magic links
     def _client_hub_magic_link_target(self):
         # a pro-forma carries no access button at all (see sale's own notification groups)

@@ -8,3 +8,4 @@ from . import test_magic_link
 from . import test_magic_link_http
 from . import test_tour_clients
 from . import test_tour_magic_link
+from . import test_portal_multi_company
