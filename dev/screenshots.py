@@ -121,6 +121,19 @@ class Chrome:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
+def pdf_page(url, png):
+    """Download a PDF the demo serves and turn its first page into ``png`` with poppler."""
+    with urllib.request.urlopen(url, timeout=120) as resp:  # noqa: S310 (http URL checked in main)
+        pdf = resp.read()
+    if not pdf.startswith(b"%PDF"):
+        raise SystemExit(f"{url} did not answer a PDF")
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp, "page.pdf")
+        source.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
+                        str(source), str(png.with_suffix(""))], check=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:8069")
@@ -148,6 +161,10 @@ def main():
         failed = False
         for page in args.pages:
             name, path = page.split("=", 1)
+            if path.startswith("pdf:"):  # name=pdf:/path of a PDF: its first page as an image
+                pdf_page(args.url + path[4:], out / f"{name}.png")
+                print(f"{out / (name + '.png')}: {args.url}{path[4:]}")
+                continue
             path, _sep, click = path.partition("|")  # name=/path|css selector to click first
             chrome.call("Page.navigate", url=args.url + path)
             time.sleep(1.5)

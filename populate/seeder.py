@@ -599,8 +599,20 @@ def demo_pages(env):
         f"client-documents=/odoo/clients/{client.id}|a[name=client_hub_documents]",
         f"client-templates=/odoo/clients/{client.id}|a[name=client_hub_email_templates]",
         f"client-portal-access=/odoo/clients/{client.id}|a[name=client_hub_portal_access]",
+        *_demo_invoice_pdf(env, client),
         *_demo_magic_link_pages(env),
     ]
+
+
+def _demo_invoice_pdf(env, client):
+    """The official PDF of the client's latest sent invoice, as the client downloads it."""
+    invoice = env["account.move"].search(
+        [("commercial_partner_id", "=", client.id), ("move_type", "=", "out_invoice"), ("state", "=", "posted")],
+        order="invoice_date desc, id desc",
+    ).filtered("invoice_pdf_report_id")[:1]
+    if not invoice:
+        return []
+    return [f"invoice-pdf=pdf:{invoice.get_portal_url(report_type='pdf', download=True)}"]
 
 
 def _demo_magic_link_pages(env):
