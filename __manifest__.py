@@ -26,6 +26,7 @@
     "data": [
         "security/client_hub_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "report/report_templates.xml",
         "views/client_hub_magic_link_views.xml",
@@ -37,6 +38,9 @@
     "assets": {
         "web.assets_backend": [
             "client_hub/static/src/scss/client_hub.scss",
+        ],
+        "web.assets_frontend": [
+            "client_hub/static/src/portal/**/*",
         ],
         "web.assets_tests": [
             "client_hub/static/tests/tours/**/*.js",

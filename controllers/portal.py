@@ -1,13 +1,214 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Client portal pages. Thin: figures, lists and files come from the models."""
-from odoo import http
-from odoo.http import request
+"""Client portal pages: the statement, bulk PDF downloads and their background exports.
+
+Thin: figures, lists and files come from the models. Every route reads the documents as the
+signed-in contact (Odoo's portal record rules decide what it may see); ``sudo()`` is used only on
+the contact's own commercial partner, its own export jobs, or documents whose access was checked
+just before.
+"""
+import logging
+import tempfile
+from urllib.parse import urlencode
+
+from werkzeug.wsgi import wrap_file
+
+from odoo import fields, http
+from odoo.http import content_disposition, request
 
 from odoo.addons.account_payment.controllers.portal import PortalAccount
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ..lib.statement import FILTERS, PAGE_SIZE, SORT_KEYS, InvalidIds, parse_ids, parse_query
+
+_logger = logging.getLogger(__name__)
+
+STATEMENT_URL = "/my/statement"
 
 
 class ClientHubPortal(PortalAccount):
+    # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _client_hub_commercial():
+        """The signed-in contact's client (its commercial entity): the only one it may see."""
+        return request.env.user.partner_id.commercial_partner_id
+
+    def _client_hub_filter_labels(self):
+        env = request.env
+        return {
+            "all": env._("All documents"),
+            "unpaid": env._("Unpaid"),
+            "overdue": env._("Overdue"),
+            "paid": env._("Paid"),
+            "credit_notes": env._("Credit notes"),
+        }
+
+    def _client_hub_statement_values(self, query, page=1, error=None):
+        Move = request.env["account.move"]
+        user = request.env.user
+        commercial = self._client_hub_commercial()
+        today = fields.Date.context_today(user)
+        domain = Move._client_hub_statement_domain(commercial, query, today)
+        rows, total, page = Move._client_hub_statement_rows(domain, query, today, page=page)
+        currency_totals = Move._client_hub_statement_currency_totals(commercial, today)
+        companies = request.env["res.company"].browse(
+            sorted({company.id for company, _currency in currency_totals})
+        ) or user.company_id
+        # the contact's own client: reading its figures needs the accounting rights the
+        # contact does not have
+        summary = commercial.sudo()._client_hub_statement_summary(companies.sudo())
+        foreign = {
+            key: figures for key, figures in currency_totals.items() if key[1] != key[0].currency_id
+        }
+        labels = self._client_hub_filter_labels()
+        pager = portal_pager(
+            url=STATEMENT_URL, url_args=query.url_args(), total=total, page=page, step=PAGE_SIZE
+        )
+        values = self._prepare_portal_layout_values()
+        values.update({
+            "page_name": "statement",
+            "default_url": STATEMENT_URL,
+            "query": query,
+            "rows": rows,
+            "total": total,
+            "pager": pager,
+            "summary": summary,
+            "foreign_totals": foreign,
+            "multi_company": len(summary) > 1,
+            "year_links": self._client_hub_year_links(query, Move._client_hub_statement_years(commercial, today)),
+            "searchbar_filters": {key: {"label": labels[key]} for key in FILTERS},
+            "filterby": query.filterby,
+            "sort_links": {key: f"{STATEMENT_URL}?{urlencode(query.toggled(key).url_args())}" for key in SORT_KEYS},
+            "contact": user.partner_id,
+            "commercial": commercial,
+            "error": error,
+        })
+        return values
+
+    @staticmethod
+    def _client_hub_year_links(query, years):
+        """(year or None, link) of the year filter: every year with documents, and all years."""
+        args = {key: value for key, value in query.url_args().items() if key != "year"}
+        links = [(None, f"{STATEMENT_URL}?{urlencode(args)}")]
+        return links + [(year, f"{STATEMENT_URL}?{urlencode({**args, 'year': year})}") for year in years]
+
+    def _client_hub_statement_page(self, query, page=1, error=None, status=200):
+        values = self._client_hub_statement_values(query, page, error)
+        response = request.render("client_hub.portal_my_statement", values)
+        response.status_code = status
+        return response
+
+    # ------------------------------------------------------------------ statement
+    @http.route(
+        [STATEMENT_URL, f"{STATEMENT_URL}/page/<int:page>"],
+        type="http", auth="user", website=True, sitemap=False, readonly=True,
+    )
+    def portal_my_statement(self, page=1, sortby=None, order=None, filterby=None, year=None, **kw):
+        return self._client_hub_statement_page(parse_query(sortby, order, filterby, year), page=page)
+
+    # ------------------------------------------------------------------ bulk download
+    @http.route(
+        "/my/invoices/zip", type="http", auth="user", methods=["POST"], website=True, sitemap=False, csrf=True,
+    )
+    def portal_invoices_zip(self, sortby=None, order=None, filterby=None, year=None, **kw):
+        """The official PDFs of the documents asked for, in one ZIP. ``invoice_ids`` (repeatable,
+        or comma-separated) or ``all=1`` with the statement's ``filterby``/``year``. Every document
+        must be an issued invoice or credit note of the contact's client: otherwise the whole
+        request is refused and no archive is produced."""
+        env = request.env
+        query = parse_query(sortby, order, filterby, year)
+        Move = env["account.move"]
+        commercial = self._client_hub_commercial()
+        today = fields.Date.context_today(env.user)
+        statement = Move._client_hub_statement_domain(commercial, query, today)
+        if request.httprequest.form.get("all") == "1":
+            moves = Move.search(statement)
+        else:
+            try:
+                ids = parse_ids(request.httprequest.form.getlist("invoice_ids"))
+            except InvalidIds:
+                return self._client_hub_refused(
+                    query, env._("That request names something that is not one of your invoices.")
+                )
+            if not ids:
+                return self._client_hub_refused(query, env._("Select at least one invoice to download."))
+            base = Move._client_hub_statement_domain(commercial, parse_query(), today)
+            moves = Move.search([("id", "in", ids), *base])
+            if len(moves) != len(ids):
+                _logger.info("client_hub: ZIP refused to user %s: %s of %s ids not theirs",
+                             env.user.id, len(ids) - len(moves), len(ids))
+                return self._client_hub_refused(
+                    query, env._("Some of the documents asked for are not invoices of yours: nothing was downloaded.")
+                )
+            moves = moves.sorted(lambda move: ids.index(move.id))
+        if not moves:
+            return self._client_hub_refused(query, env._("There is no invoice to download in this list."))
+        # access checked above, as the contact: the documents are its client's issued invoices
+        moves_sudo = moves.sudo()
+        Export = env["client_hub.portal.export"]
+        missing = moves_sudo.filtered(lambda move: not move.invoice_pdf_report_id)
+        if len(missing) > Export._sync_limit():
+            export = Export._queue(env.user, moves)
+            return request.redirect(export._portal_path(), code=303)
+        moves_sudo._client_hub_render_official_pdfs()
+        return self._client_hub_send_zip(moves_sudo, Export._archive_name(commercial))
+
+    def _client_hub_refused(self, query, message):
+        return self._client_hub_statement_page(query, error=message, status=400)
+
+    @staticmethod
+    def _client_hub_send_zip(moves, filename):
+        """Stream the archive from a temporary file: it is never held in memory, and the file
+        disappears when the response is closed."""
+        archive = tempfile.TemporaryFile(prefix="client_hub_zip_")  # closed with the response
+        moves._client_hub_write_zip(archive)
+        size = archive.tell()
+        archive.seek(0)
+        response = request.make_response(
+            wrap_file(request.httprequest.environ, archive),
+            headers=[
+                ("Content-Type", "application/zip"),
+                ("Content-Length", str(size)),
+                ("Content-Disposition", content_disposition(filename)),
+                ("X-Content-Type-Options", "nosniff"),
+                ("Cache-Control", "no-store"),
+            ],
+        )
+        response.direct_passthrough = True
+        return response
+
+    # ------------------------------------------------------------------ background exports
+    def _client_hub_own_export(self, export_id):
+        """The contact's own export, or 404 (another contact's id answers as a missing one)."""
+        export = request.env["client_hub.portal.export"].search([("id", "=", export_id)])
+        if not export or export.user_id != request.env.user:
+            raise request.not_found()
+        return export
+
+    @http.route("/my/exports/<int:export_id>", type="http", auth="user", website=True, sitemap=False, readonly=True)
+    def portal_my_export(self, export_id, **kw):
+        export = self._client_hub_own_export(export_id)
+        values = self._prepare_portal_layout_values()
+        values.update({
+            "page_name": "client_hub_export",
+            "export": export,
+            "state_label": export._state_labels()[export.state],
+        })
+        return request.render("client_hub.portal_my_export", values)
+
+    @http.route(
+        "/my/exports/<int:export_id>/download", type="http", auth="user", website=True, sitemap=False, readonly=True,
+    )
+    def portal_my_export_download(self, export_id, **kw):
+        export = self._client_hub_own_export(export_id)
+        if export.state != "done" or not export.sudo().attachment_id:
+            return request.redirect(export._portal_path(), code=303)
+        # the contact's own export: its archive is served as it is stored, streamed from disk
+        stream = request.env["ir.binary"]._get_stream_from(export.sudo().attachment_id)
+        stream.download_name = export.filename
+        return stream.get_response(as_attachment=True)
+
+    # ------------------------------------------------------------------ Odoo's pages
     @http.route()
     def portal_my_overdue_invoices(self, access_token=None, **kw):
         """Odoo pays overdue invoices in one payment only when they share a company and a

@@ -8,6 +8,8 @@ import re
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 PORTAL_HOME = "/my"
+# where a sign-in lands when no (safe) page was asked for: the client's statement
+PORTAL_LANDING = "/my/statement"
 # /my, /my/..., made of plain path characters only (no dot segments, no doubled slashes)
 _PORTAL_PATH = re.compile(r"^/my(?:/[A-Za-z0-9_\-.~]+)*/?$")
 _QUERY = re.compile(r"^[A-Za-z0-9_\-.~=&%+]*$")
@@ -24,7 +26,7 @@ def _fully_unquoted(value):
     return None  # still changing after five rounds: nobody needs that
 
 
-def portal_path(redirect, default=PORTAL_HOME):
+def portal_path(redirect, default=PORTAL_LANDING):
     """Return ``redirect`` when it is a safe relative portal path, else ``default``.
 
     The query string is kept (it may carry e.g. an access token or a sort order);

@@ -2,6 +2,7 @@ from . import account_move
 from . import account_payment
 from . import client_hub_magic_link
 from . import client_hub_magic_link_attempt
+from . import client_hub_portal_export
 from . import helpdesk_ticket
 from . import mail_template
 from . import mail_thread

@@ -1,6 +1,13 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import os
+import zipfile
+from datetime import date
+
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..lib.statement import PAGE_SIZE, STATUS_RANK, StatementQuery, safe_filename, unique_names
 
 CLIENT_HUB_MOVE_STATUSES = [
     ("draft", "Draft"),
@@ -11,6 +18,16 @@ CLIENT_HUB_MOVE_STATUSES = [
     ("overdue", "Overdue"),
     ("cancel", "Cancelled"),
 ]
+
+
+STATEMENT_TYPES = ("out_invoice", "out_refund")
+PAID_STATES = ("paid", "in_payment", "reversed")
+# what the client sees of a document's status on its statement
+PORTAL_STATUS = {"overdue": "overdue", "partial": "partial", "paid": "paid", "sent": "open", "posted": "open",
+                 "cancel": "cancelled", "draft": "draft"}
+
+
+_ALL = StatementQuery()
 
 
 class AccountMove(models.Model):
@@ -58,6 +75,161 @@ class AccountMove(models.Model):
             and (line.date_maturity or line.date) < today
             for line in self.line_ids
         )
+
+    def _client_hub_portal_status(self):
+        """The status badge of the client's statement: overdue, partial, open, paid, credit_note."""
+        self.ensure_one()
+        if self.move_type == "out_refund" and self.state == "posted":
+            return "credit_note"
+        return PORTAL_STATUS[self.client_hub_status]
+
+    # ------------------------------------------------------------------ client statement
+    @api.model
+    def _client_hub_past_due_items(self, today):
+        """Open installments past their due date (the overdue definition of the dashboard)."""
+        return [
+            ("display_type", "=", "payment_term"),
+            ("reconciled", "=", False),
+            ("date_maturity", "<", today),
+        ]
+
+    @api.model
+    def _client_hub_statement_domain(self, commercial, query, today):
+        """Issued invoices and credit notes of a client's commercial entity, filtered as the
+        statement's ``filterby`` and ``year`` ask. Drafts (not issued) and cancelled documents are
+        never shown to the client. The portal user's record rules apply on top."""
+        domain = [
+            ("commercial_partner_id", "=", commercial.id),
+            ("move_type", "in", STATEMENT_TYPES),
+            ("state", "=", "posted"),
+        ]
+        open_invoice = [("move_type", "=", "out_invoice"), ("payment_state", "in", ("not_paid", "partial"))]
+        if query.filterby == "unpaid":
+            domain += open_invoice
+        elif query.filterby == "overdue":
+            domain += [*open_invoice, ("line_ids", "any", self._client_hub_past_due_items(today))]
+        elif query.filterby == "paid":
+            domain += [("move_type", "=", "out_invoice"), ("payment_state", "in", PAID_STATES)]
+        elif query.filterby == "credit_notes":
+            domain += [("move_type", "=", "out_refund")]
+        if query.year:
+            domain += [("invoice_date", ">=", date(query.year, 1, 1)), ("invoice_date", "<=", date(query.year, 12, 31))]
+        return domain
+
+    @api.model
+    def _client_hub_statement_order(self, alias, query, today):
+        """ORDER BY of the statement, server side: ``status`` in business order (overdue,
+        partially paid, open, paid, credit notes), ``amount`` by signed total (credit notes
+        negative), newest first to break ties."""
+        direction = SQL("ASC") if query.order == "asc" else SQL("DESC")
+        nulls = SQL("NULLS FIRST") if query.order == "asc" else SQL("NULLS LAST")
+
+        def column(name):
+            return SQL.identifier(alias, name)
+
+        if query.sortby == "status":
+            key = SQL(
+                """CASE WHEN %(type)s = 'out_refund' THEN %(credit_note)s
+                        WHEN %(payment)s IN %(paid)s THEN %(paid_rank)s
+                        WHEN EXISTS (SELECT 1 FROM account_move_line item
+                                      WHERE item.move_id = %(id)s AND item.display_type = 'payment_term'
+                                        AND item.reconciled IS NOT TRUE AND item.date_maturity < %(today)s)
+                             THEN %(overdue)s
+                        WHEN %(payment)s = 'partial' THEN %(partial)s
+                        ELSE %(open)s END""",
+                type=column("move_type"), payment=column("payment_state"), id=column("id"), today=today,
+                paid=PAID_STATES, credit_note=STATUS_RANK["credit_note"], paid_rank=STATUS_RANK["paid"],
+                overdue=STATUS_RANK["overdue"], partial=STATUS_RANK["partial"], open=STATUS_RANK["open"],
+            )
+        else:
+            key = column({"date": "invoice_date", "due_date": "invoice_date_due", "name": "name",
+                          "amount": "amount_total_signed"}[query.sortby])
+        return SQL("%s %s %s, %s DESC, %s DESC", key, direction, nulls, column("invoice_date"), column("id"))
+
+    @api.model
+    def _client_hub_statement_rows(self, domain, query, today, page=1):
+        """One page of the statement (``PAGE_SIZE`` documents) and the number of documents: two
+        queries, whatever the number of documents."""
+        total = self.search_count(domain)
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(1, page), pages)
+        found = self._search(domain, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        found.order = self._client_hub_statement_order(found.table, query, today)
+        return self.browse(found.get_result_ids()), total, page
+
+    @api.model
+    def _client_hub_statement_currency_totals(self, commercial, today):
+        """Per company and currency, in the documents' own currency: invoiced (net of credit
+        notes), outstanding and overdue. Two aggregate queries."""
+        base = self._client_hub_statement_domain(commercial, _ALL, today)
+        totals = {}
+        for company, currency, move_type, total, residual in self._read_group(
+            base,
+            ["company_id", "currency_id", "move_type"],
+            ["amount_total_in_currency_signed:sum", "amount_residual:sum"],
+        ):
+            entry = totals.setdefault((company, currency), {"invoiced": 0.0, "outstanding": 0.0, "overdue": 0.0})
+            entry["invoiced"] += total
+            entry["outstanding"] += -residual if move_type == "out_refund" else residual
+        for company, currency, residual in self.env["account.move.line"]._read_group(
+            [("move_id", "any", base), *self._client_hub_past_due_items(today)],
+            ["company_id", "currency_id"], ["amount_residual_currency:sum"],
+        ):
+            entry = totals.setdefault((company, currency), {"invoiced": 0.0, "outstanding": 0.0, "overdue": 0.0})
+            entry["overdue"] += residual
+        for entry in totals.values():
+            entry["paid"] = entry["invoiced"] - entry["outstanding"]
+            entry["overdue"] = max(0.0, min(entry["overdue"], entry["outstanding"]))
+        return totals
+
+    @api.model
+    def _client_hub_statement_years(self, commercial, today):
+        """The years the client has documents in, newest first (the year filter's choices)."""
+        base = self._client_hub_statement_domain(commercial, _ALL, today)
+        return sorted(
+            (year.year for (year,) in self._read_group(base, ["invoice_date:year"]) if year), reverse=True
+        )
+
+    # ------------------------------------------------------------------ bulk PDF download
+    def _client_hub_render_official_pdfs(self, batch_size=80):
+        """Render and store the official PDF of the documents that have none, exactly as Odoo's
+        send wizard stores it (``invoice_pdf_report_file``, the invoice's main attachment), so that
+        the next download is instant: one report rendering (one wkhtmltopdf run) per batch of
+        documents of the same company, never one per document. Sending state is left as it was.
+        Returns the documents rendered. Callers check the access to ``self`` first."""
+        missing = self.sudo().filtered(lambda move: not move.invoice_pdf_report_id)
+        Send = self.env["account.move.send"].sudo()
+        for company, moves in missing.grouped("company_id").items():
+            for start in range(0, len(moves), batch_size):
+                batch = moves[start:start + batch_size]
+                sent = {move: move.is_move_sent for move in batch}
+                data = {move: {"pdf_report": Send._get_default_pdf_report_id(move)} for move in batch}
+                Send.with_company(company)._prepare_invoice_pdf_report(data)
+                Send._link_invoice_documents(data)
+                for move, was_sent in sent.items():
+                    if move.is_move_sent != was_sent:
+                        move.is_move_sent = was_sent
+        return missing
+
+    def _client_hub_zip_names(self):
+        """Entry names of the archive: the document number made safe (``INV_2026_00042.pdf``),
+        never twice the same."""
+        return unique_names([f"{safe_filename(move.name)}.pdf" for move in self])
+
+    def _client_hub_write_zip(self, fileobj):
+        """Write the official PDFs of ``self`` (all stored: see _client_hub_render_official_pdfs)
+        into a ZIP archive on ``fileobj``, copying each PDF from the file store: the archive is
+        never held in memory. PDFs are compressed already: entries are stored as they are."""
+        Attachment = self.env["ir.attachment"].sudo()
+        with zipfile.ZipFile(fileobj, "w", zipfile.ZIP_STORED) as archive:
+            for move, name in zip(self, self._client_hub_zip_names(), strict=True):
+                pdf = move.sudo().invoice_pdf_report_id
+                path = Attachment._full_path(pdf.store_fname) if pdf.store_fname else None
+                if path and os.path.isfile(path):
+                    archive.write(path, name)
+                else:
+                    archive.writestr(name, pdf.raw or b"")
+        return fileobj
 
     # ------------------------------------------------------------------ per-client emails
     def _client_hub_mail_template(self):

@@ -20,7 +20,7 @@ from odoo.exceptions import AccessDenied, UserError
 from odoo.tools import SQL, email_normalize
 from odoo.tools.misc import hmac as odoo_hmac
 
-from ..lib.safe_redirect import PORTAL_HOME, portal_path
+from ..lib.safe_redirect import PORTAL_LANDING, portal_path
 
 _logger = logging.getLogger(__name__)
 
@@ -211,7 +211,7 @@ class ClientHubMagicLink(models.Model):
         base_url = base_url or self.env["ir.config_parameter"].sudo().get_param("web.base.url")
         url = f"{base_url.rstrip('/')}{ROUTE}/{quote(token, safe='')}"
         redirect = portal_path(redirect, default=None) if redirect else None
-        if redirect and redirect != PORTAL_HOME:
+        if redirect and redirect != PORTAL_LANDING:
             url += "?" + urlencode({"redirect": redirect})
         return url
 

@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .client_hub_magic_link import DEFAULT_LIFETIME_DAYS, PARAM_LIFETIME, PARAM_SINGLE_USE
+from .client_hub_portal_export import DEFAULT_ZIP_SYNC_LIMIT, PARAM_ZIP_SYNC_LIMIT
 
 
 class ResConfigSettings(models.TransientModel):
@@ -21,6 +22,22 @@ class ResConfigSettings(models.TransientModel):
         help="Each link signs in once, after a click on 'Continue to my portal' (so that mail "
         "scanners opening links do not spend them). Off: a link can be used until it expires.",
     )
+
+    client_hub_zip_sync_limit = fields.Integer(
+        string="PDFs Rendered While the Client Waits",
+        config_parameter=PARAM_ZIP_SYNC_LIMIT,
+        default=DEFAULT_ZIP_SYNC_LIMIT,
+        help="A portal download that needs more PDFs rendered than this is prepared in the "
+        "background: the client follows its progress and is emailed when it is ready.",
+    )
+
+    @api.constrains("client_hub_zip_sync_limit")
+    def _check_client_hub_zip_sync_limit(self):
+        for settings in self:
+            if not 0 <= settings.client_hub_zip_sync_limit <= 1000:
+                raise ValidationError(
+                    _("The number of PDFs rendered while the client waits must be between 0 and 1,000.")
+                )
 
     @api.constrains("client_hub_magic_link_lifetime_days")
     def _check_client_hub_magic_link_lifetime(self):

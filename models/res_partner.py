@@ -187,9 +187,7 @@ class ResPartner(models.Model):
         whose due date is past: what a follow-up would chase."""
         return [
             ("move_id", "any", self._client_hub_move_domain()),
-            ("display_type", "=", "payment_term"),
-            ("reconciled", "=", False),
-            ("date_maturity", "<", today),
+            *self.env["account.move"]._client_hub_past_due_items(today),
         ]
 
     def _client_hub_metrics(self):
@@ -223,6 +221,25 @@ class ResPartner(models.Model):
             overdue = past_due.get(partner_id, 0.0)
             result[partner_id] = (invoiced, outstanding, max(0.0, min(overdue, outstanding)))
         return result
+
+    def _client_hub_statement_summary(self, companies):
+        """The client's figures on its portal statement, per company: exactly the backend's
+        ``lifetime_paid``, ``balance_outstanding`` and ``balance_overdue`` (same computation), in
+        each company's currency. Two aggregate queries per company."""
+        self.ensure_one()
+        summary = []
+        for company in companies:
+            metrics = self.with_company(company)._client_hub_metrics()
+            invoiced, outstanding, overdue = metrics.get(self.commercial_partner_id.id, (0.0, 0.0, 0.0))
+            summary.append({
+                "company": company,
+                "currency": company.currency_id,
+                "invoiced": invoiced,
+                "paid": invoiced - outstanding,
+                "outstanding": outstanding,
+                "overdue": overdue,
+            })
+        return summary
 
     @api.depends_context("company")
     def _compute_client_hub_metrics(self):

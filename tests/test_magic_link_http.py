@@ -112,7 +112,7 @@ class TestMagicLinkHttp(HttpCase, MagicLinkFixtures):
         user = self.assertSignedInAs(self.mia)
         self.opener.cookies.clear()
         response = self.get(path)  # clicked again later (or opened by a mail scanner first)
-        self.assertEqual((response.status_code, urlsplit(response.headers["Location"]).path), (303, "/my"))
+        self.assertEqual((response.status_code, urlsplit(response.headers["Location"]).path), (303, "/my/statement"))
         self.assertEqual(self.assertSignedInAs(self.mia), user, "the same portal user, no duplicate")
 
     # ------------------------------------------------------------------ refusals
@@ -188,7 +188,7 @@ class TestMagicLinkHttp(HttpCase, MagicLinkFixtures):
         self.assertNoSession(again)
         self.refused(path, "This sign-in link was already used")
 
-    def test_open_redirects_go_to_the_portal_home(self):
+    def test_open_redirects_go_to_the_statement(self):
         attempts = [
             "https://evil.example", "//evil.example", "/\\evil.example", "%2F%2Fevil.example",
             "/%2Fevil.example", "%5C%5Cevil.example", "/%5Cevil.example", "https:%2F%2Fevil.example",
@@ -203,7 +203,7 @@ class TestMagicLinkHttp(HttpCase, MagicLinkFixtures):
                 self.assertEqual(response.status_code, 303)
                 location = urlsplit(response.headers["Location"])
                 self.assertIn(location.netloc, ("", urlsplit(self.base_url()).netloc))
-                self.assertEqual(location.path, "/my")
+                self.assertEqual(location.path, "/my/statement")
 
     def test_credential_type_is_not_a_password_backdoor(self):
         """/web/login passes a posted `type` on to authenticate(): ours must refuse anything but a

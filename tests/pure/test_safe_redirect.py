@@ -1,7 +1,7 @@
 """Magic-link redirects stay inside the portal (pure Python)."""
 import unittest
 
-from lib.safe_redirect import PORTAL_HOME, portal_path
+from lib.safe_redirect import PORTAL_LANDING, portal_path
 
 
 class TestSafeRedirect(unittest.TestCase):
@@ -25,7 +25,7 @@ class TestSafeRedirect(unittest.TestCase):
             "%25252525252F%25252525252Fevil.example",
         ]
         for attempt in attempts:
-            self.assertEqual(portal_path(attempt), PORTAL_HOME, repr(attempt))
+            self.assertEqual(portal_path(attempt), PORTAL_LANDING, repr(attempt))
 
     def test_custom_default(self):
         self.assertEqual(portal_path("https://evil.example", default="/my/home"), "/my/home")

@@ -1,0 +1,73 @@
+import { Interaction } from "@web/public/interaction";
+import { registry } from "@web/core/registry";
+
+/**
+ * The statement's download form: "select all" on the page, then an offer to select every
+ * document of the list (all pages, same filter), and buttons enabled only when useful.
+ * Without JavaScript the form still works: tick boxes, or "Download all".
+ */
+export class ClientHubStatement extends Interaction {
+    static selector = ".o_client_hub_statement_form";
+    dynamicContent = {
+        ".o_client_hub_select_page": { "t-on-change": this.onSelectPage },
+        "input[name='invoice_ids']": { "t-on-change": this.onSelectRow },
+        ".o_client_hub_select_all_matching": { "t-on-click.prevent": this.onSelectAllMatching },
+    };
+
+    setup() {
+        this.allInput = this.el.querySelector(".o_client_hub_all_input");
+        this.banner = this.el.querySelector(".o_client_hub_select_all_banner");
+        this.selectionButton = this.el.querySelector(".o_client_hub_download_selection");
+        this.update();
+    }
+
+    get rowBoxes() {
+        return [...this.el.querySelectorAll("input[name='invoice_ids']")];
+    }
+
+    onSelectPage(ev) {
+        for (const box of this.rowBoxes) {
+            box.checked = ev.currentTarget.checked;
+        }
+        this.setAll(false);
+        this.update();
+    }
+
+    onSelectRow() {
+        this.setAll(false);
+        this.update();
+    }
+
+    onSelectAllMatching() {
+        this.setAll(true);
+        this.update();
+    }
+
+    setAll(all) {
+        if (this.allInput) {
+            this.allInput.value = all ? "1" : "";
+        }
+    }
+
+    update() {
+        const boxes = this.rowBoxes;
+        const checked = boxes.filter((box) => box.checked).length;
+        const pageBox = this.el.querySelector(".o_client_hub_select_page");
+        if (pageBox) {
+            pageBox.checked = boxes.length > 0 && checked === boxes.length;
+            pageBox.indeterminate = checked > 0 && checked < boxes.length;
+        }
+        const all = this.allInput && this.allInput.value === "1";
+        if (this.banner) {
+            this.banner.classList.toggle("d-none", !(boxes.length && checked === boxes.length));
+            this.banner.querySelector(".o_client_hub_page_selected").classList.toggle("d-none", all);
+            this.banner.querySelector(".o_client_hub_select_all_matching").classList.toggle("d-none", all);
+            this.banner.querySelector(".o_client_hub_all_selected").classList.toggle("d-none", !all);
+        }
+        if (this.selectionButton) {
+            this.selectionButton.disabled = !checked && !all;
+        }
+    }
+}
+
+registry.category("public.interactions").add("client_hub.statement", ClientHubStatement);
