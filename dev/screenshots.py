@@ -166,6 +166,16 @@ def main():
                 print(f"{out / (name + '.png')}: {args.url}{path[4:]}")
                 continue
             path, _sep, click = path.partition("|")  # name=/path|css selector to click first
+            path, _sep, size = path.partition("@")  # name=/path@375x812: a phone-sized window
+            if size:
+                width, height = (int(v) for v in size.split("x"))
+                chrome.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                            deviceScaleFactor=2, mobile=True)
+            else:
+                chrome.call("Emulation.clearDeviceMetricsOverride")
+            if path.startswith("/portal/magic/"):
+                # the client's side: a browser of its own, not the admin's (session, language)
+                chrome.call("Network.clearBrowserCookies")
             chrome.call("Page.navigate", url=args.url + path)
             time.sleep(1.5)
             chrome.wait_idle()

@@ -617,7 +617,8 @@ def _demo_invoice_pdf(env, client):
 
 def _demo_magic_link_pages(env):
     """The client's side, last (opening a magic link signs the browser in as the client): a link
-    that expired, then a valid one landing on the client's latest invoice."""
+    that expired, then a valid one landing on the client's statement, the statement on a phone,
+    and the client's latest invoice."""
     url = next((ln.rsplit(" ", 1)[1] for ln in demo_info(env, "") if "magic link" in ln), None)
     if not url:
         return []
@@ -627,4 +628,14 @@ def _demo_magic_link_pages(env):
     claims = jwt.decode(token, options={"verify_signature": False})
     stale = {**claims, "iat": claims["iat"] - 40 * 86400, "exp": claims["iat"] - 10 * 86400}
     expired = jwt.encode(stale, Link._signing_key(), algorithm="HS256")
-    return [f"magic-link-expired=/portal/magic/{expired}", f"magic-link-invoice={path}"]
+    julie = env["res.partner"].browse(int(claims["sub"]))
+    invoice = env["account.move"].search(
+        [("commercial_partner_id", "=", julie.commercial_partner_id.id), ("move_type", "=", "out_invoice"),
+         ("state", "=", "posted")], order="invoice_date desc, id desc", limit=1,
+    )
+    return [
+        f"magic-link-expired=/portal/magic/{expired}",
+        f"statement={path}",
+        "statement-phone=/my/statement@390x844",
+        *([f"magic-link-invoice={invoice.access_url}"] if invoice else []),
+    ]
