@@ -9,3 +9,4 @@ from . import test_magic_link_http
 from . import test_tour_clients
 from . import test_tour_magic_link
 from . import test_portal_multi_company
+from . import test_statement_pdf

@@ -51,7 +51,7 @@ class TestLayout(unittest.TestCase):
 
     def test_lib_keeps_only_the_addons_logic(self):
         self.assertEqual({p.name for p in (REPO / "lib").glob("*.py")},
-                         {"__init__.py", "chart.py", "po.py", "safe_redirect.py", "seed_plan.py"})
+                         {"__init__.py", "chart.py", "periods.py", "po.py", "safe_redirect.py", "seed_plan.py"})
 
     def test_tooling_tests_live_in_dev(self):
         self.assertFalse(list((REPO / "tests" / "pure").glob("test_manage*.py")))
