@@ -1,2 +1,3 @@
 from . import magic_link
 from . import portal
+from . import statement_pdf

@@ -10,3 +10,4 @@ from . import res_config_settings
 from . import res_partner
 from . import res_users
 from . import sale_order
+from . import report_client_statement

@@ -12,3 +12,4 @@ from . import test_portal_multi_company
 from . import test_portal_statement
 from . import test_portal_zip
 from . import test_tour_statement
+from . import test_statement_pdf

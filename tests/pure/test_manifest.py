@@ -59,15 +59,27 @@ class TestManifest(unittest.TestCase):
 
 
 class TestModelConventions(unittest.TestCase):
-    """OCA conventions for the models the addon creates (``_name`` without ``_inherit`` of itself)."""
+    """OCA conventions for the models the addon creates (``_name`` without ``_inherit`` of itself).
+    Report models (``report.client_hub.<template>``, abstract: no table, so no access rights or
+    record rule) are named after their QWeb template: ``models/<template>.py``."""
+
+    REPORT_PREFIX = "report.client_hub."
 
     @classmethod
     def setUpClass(cls):
         cls.models = {}
+        cls.report_models = {}
         for path in (REPO / "models").glob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "_name" for t in node.targets):
-                    cls.models[node.value.value] = path
+                    name = node.value.value
+                    found = cls.report_models if name.startswith(cls.REPORT_PREFIX) else cls.models
+                    found[name] = path
+
+    def test_report_models_named_after_their_template(self):
+        for name, path in self.report_models.items():
+            self.assertEqual(path.stem, name.removeprefix(self.REPORT_PREFIX), name)
+            self.assertIn("models.AbstractModel", path.read_text(encoding="utf-8"), name)
 
     def test_one_model_per_file_named_after_it(self):
         self.assertTrue(self.models, "no model found")

@@ -1,0 +1,220 @@
+# Copyright 2026 client_hub contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The client statement: a customer ledger over a period, printed through Odoo's report engine.
+
+The balance is accounting's balance of a customer: the sum of the posted journal items on
+receivable accounts (``account_type == 'asset_receivable'``, ``parent_state == 'posted'``) whose
+partner belongs to the client's commercial entity (``partner_id.commercial_partner_id``), per company,
+in the company currency. Odoo books invoice and credit-note receivable items on the commercial
+partner itself; a payment registered for one of its contacts is booked on that contact and counts too.
+Opening balance: items dated before ``date_from``; closing balance: items dated up to ``date_to``.
+"""
+from datetime import date
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
+
+from ..lib.periods import PeriodError, check_period, default_period
+
+REPORT_XMLID = "client_hub.action_report_client_statement"
+ACCOUNTING_GROUPS = ("account.group_account_invoice", "account.group_account_readonly")
+ROW_KINDS = {
+    "out_invoice": "invoice",
+    "out_receipt": "invoice",
+    "out_refund": "credit_note",
+}
+
+
+class ReportClientStatement(models.AbstractModel):
+    _name = "report.client_hub.report_client_statement"
+    _description = "Client Statement Report"
+
+    # ------------------------------------------------------------------ period
+    def _period_error_message(self, error):
+        """The translated sentence telling a visitor what is wrong with the period asked."""
+        if error.reason == "malformed_from":
+            return _(
+                "The start date “%(value)s” is not a date: write it as YYYY-MM-DD, for example 2026-01-31.",
+                value=error.value or "",
+            )
+        if error.reason == "malformed_to":
+            return _(
+                "The end date “%(value)s” is not a date: write it as YYYY-MM-DD, for example 2026-01-31.",
+                value=error.value or "",
+            )
+        if error.reason == "reversed":
+            return _(
+                "The start date (%(date_from)s) is after the end date (%(date_to)s): "
+                "choose a start date on or before the end date.",
+                date_from=format_date(self.env, error.date_from),
+                date_to=format_date(self.env, error.date_to),
+            )
+        if error.reason == "too_early":
+            return _("Statements cannot start before %(limit)s.", limit=format_date(self.env, error.limit))
+        return _(
+            "The end date cannot be later than %(limit)s (one year from today).",
+            limit=format_date(self.env, error.limit),
+        )
+
+    def _statement_dates(self, data):
+        today = fields.Date.context_today(self)
+        default_from, default_to = default_period(today)
+        date_from = fields.Date.to_date(data.get("date_from")) or default_from
+        date_to = fields.Date.to_date(data.get("date_to")) or default_to
+        try:
+            check_period(date_from, date_to, today)
+        except PeriodError as error:
+            raise UserError(self._period_error_message(error)) from None
+        return date_from, date_to, today
+
+    # ------------------------------------------------------------------ access
+    def _check_statement_access(self, partners):
+        """Outside sudo, only accounting users print statements, of clients they may read. The
+        portal route calls the report as the system, after establishing that the statement is
+        the signed-in user's own."""
+        if self.env.su:
+            return
+        if not any(self.env.user.has_group(group) for group in ACCOUNTING_GROUPS):
+            raise AccessError(_("Only accounting users can print the statement of a client."))
+        partners.check_access("read")
+
+    def _statement_companies(self, company_ids=None):
+        """The companies a statement covers: those asked for (default: the current company),
+        never beyond the companies the user (the portal user itself under sudo) is allowed."""
+        allowed = self.env.user.company_ids
+        if company_ids:
+            companies = allowed.filtered(lambda company: company.id in set(company_ids))
+        else:
+            companies = self.env.company & allowed
+        return companies.sorted(lambda company: (company.sequence, company.id))
+
+    # ------------------------------------------------------------------ ledger
+    @api.model
+    def _receivable_domain(self, partners, companies):
+        return [
+            ("partner_id.commercial_partner_id", "in", partners.ids),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("company_id", "in", companies.ids),
+        ]
+
+    @api.model
+    def _statement_sections(self, partners, companies, date_from, date_to):
+        """{commercial partner id: [section per company]}, each section a dict with ``company``,
+        ``currency``, ``opening``, ``rows`` (date order, each with its running ``balance``),
+        ``total_debit``, ``total_credit`` and ``closing``. Amounts in the company currency.
+
+        Two aggregate queries whatever the number of partners, companies and documents: the
+        opening sums, and the period's receivable items summed per journal entry (one row per
+        invoice, credit note or payment). A company with no receivable item up to ``date_to``
+        gets no section, unless the client has none at all: then the first company's, at zero."""
+        Line = self.env["account.move.line"]
+        domain = self._receivable_domain(partners, companies)
+        opening = {
+            (partner.id, company.id): balance
+            for partner, company, balance in Line._read_group(
+                [*domain, ("date", "<", date_from)],
+                ["partner_id.commercial_partner_id", "company_id"],
+                ["balance:sum"],
+            )
+        }
+        moves = Line._read_group(
+            [*domain, ("date", ">=", date_from), ("date", "<=", date_to)],
+            ["partner_id.commercial_partner_id", "company_id", "date:day", "move_id", "move_name",
+             "move_id.move_type", "payment_id", "ref"],
+            ["debit:sum", "credit:sum", "date_maturity:max"],
+        )
+        moves.sort(key=lambda group: (group[1].id, group[2], group[3].id))
+        rows = {}
+        for partner, company, day, move, number, move_type, payment, ref, debit, credit, due in moves:
+            kind = ROW_KINDS.get(move_type) or ("payment" if payment else "entry")
+            rows.setdefault((partner.id, company.id), []).append({
+                "date": day,
+                "number": number or "",
+                "kind": kind,
+                "date_due": due if kind == "invoice" else None,
+                "ref": ref if ref and ref != number else "",
+                "debit": debit,
+                "credit": credit,
+                "move_id": move.id,
+            })
+        result = {}
+        for partner in partners:
+            sections = []
+            for company in companies:
+                key = (partner.id, company.id)
+                if key in opening or key in rows:
+                    sections.append(self._statement_section(company, opening.get(key, 0.0), rows.get(key, [])))
+            if not sections and companies:
+                sections.append(self._statement_section(companies[0], 0.0, []))
+            result[partner.id] = sections
+        return result
+
+    @api.model
+    def _statement_section(self, company, opening, rows):
+        currency = company.currency_id
+        balance = currency.round(opening)
+        section = {
+            "company": company,
+            "currency": currency,
+            "opening": balance,
+            "rows": rows,
+            "total_debit": currency.round(sum(row["debit"] for row in rows)),
+            "total_credit": currency.round(sum(row["credit"] for row in rows)),
+        }
+        for row in rows:
+            row["debit"] = currency.round(row["debit"])
+            row["credit"] = currency.round(row["credit"])
+            balance = currency.round(balance + row["debit"] - row["credit"])
+            row["balance"] = balance
+        section["closing"] = balance
+        return section
+
+    # ------------------------------------------------------------------ report engine
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        data = data or {}
+        # the backend prints with ``data`` (the dates): the web client then sends no docids
+        partners = self.env["res.partner"].browse(docids or data.get("partner_ids") or []).commercial_partner_id
+        self._check_statement_access(partners)
+        date_from, date_to, today = self._statement_dates(data)
+        companies = self._statement_companies(data.get("company_ids"))
+        if not companies:
+            raise UserError(_("None of the requested companies is available to you."))
+        return {
+            "doc_ids": partners.ids,
+            "doc_model": "res.partner",
+            "docs": partners,
+            "date_from": date_from,
+            "date_to": date_to,
+            "issue_date": today,
+            "statements": self._statement_sections(partners, companies, date_from, date_to),
+        }
+
+    @api.model
+    def _statement_data(self, partner, date_from, date_to, companies):
+        """The ``data`` of the report for one client, a period and companies (JSON-friendly)."""
+        return {
+            "partner_ids": partner.commercial_partner_id.ids,
+            "date_from": fields.Date.to_string(date_from),
+            "date_to": fields.Date.to_string(date_to),
+            "company_ids": companies.ids,
+        }
+
+    @api.model
+    def _statement_report_action(self, partner, date_from, date_to, companies):
+        """The backend's print action (the web client downloads the PDF)."""
+        return self.env.ref(REPORT_XMLID).report_action(
+            partner.commercial_partner_id, data=self._statement_data(partner, date_from, date_to, companies)
+        )
+
+    @api.model
+    def _render_statement_pdf(self, partner, date_from: date, date_to: date, companies):
+        """The statement PDF of ``partner``'s commercial entity (bytes)."""
+        pdf, _report_type = self.env["ir.actions.report"]._render_qweb_pdf(
+            REPORT_XMLID,
+            partner.commercial_partner_id.ids,
+            data=self._statement_data(partner, date_from, date_to, companies),
+        )
+        return pdf

@@ -1,0 +1,1 @@
+from . import client_hub_statement_wizard
