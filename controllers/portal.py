@@ -61,6 +61,19 @@ class ClientHubPortal(PortalAccount):
             key: figures for key, figures in currency_totals.items() if key[1] != key[0].currency_id
         }
         labels = self._client_hub_filter_labels()
+        env = request.env
+        filtered = query.filterby != "all" or query.year
+        texts = {
+            "greeting": env._("Hello %(name)s,", name=user.partner_id.name),
+            "account": env._("Here is the account of %(client)s with us.", client=commercial.name),
+            "count": (env._("%(count)s document(s) in this list", count=total) if filtered
+                      else env._("%(count)s document(s)", count=total)),
+            "download_all": env._("Download all (%(count)s)", count=total),
+            "page_selected": env._("All %(count)s documents of this page are selected.", count=len(rows)),
+            "select_all": env._("Select all %(count)s documents of this list", count=total),
+            "all_selected": env._("All %(count)s documents of this list are selected, not only this page.",
+                                  count=total),
+        }
         pager = portal_pager(
             url=STATEMENT_URL, url_args=query.url_args(), total=total, page=page, step=PAGE_SIZE
         )
@@ -82,6 +95,7 @@ class ClientHubPortal(PortalAccount):
             "contact": user.partner_id,
             "commercial": commercial,
             "error": error,
+            "texts": texts,
         })
         return values
 
@@ -193,6 +207,11 @@ class ClientHubPortal(PortalAccount):
             "page_name": "client_hub_export",
             "export": export,
             "state_label": export._state_labels()[export.state],
+            "texts": {
+                "progress": request.env._("%(done)s of %(total)s PDFs ready.", done=export.progress_done,
+                                          total=export.document_count),
+                "download": request.env._("Download (%(count)s documents)", count=export.document_count),
+            },
         })
         return request.render("client_hub.portal_my_export", values)
 
