@@ -1,3 +1,4 @@
 from . import magic_link
 from . import portal
 from . import statement_pdf
+from . import payment

@@ -6,8 +6,10 @@ from . import client_hub_portal_export
 from . import helpdesk_ticket
 from . import mail_template
 from . import mail_thread
+from . import payment_provider
+from . import payment_transaction
+from . import report_client_statement
 from . import res_config_settings
 from . import res_partner
 from . import res_users
 from . import sale_order
-from . import report_client_statement

@@ -4,7 +4,8 @@ import os
 import zipfile
 from datetime import date
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..lib.statement import PAGE_SIZE, STATUS_RANK, StatementQuery, safe_filename, unique_names
@@ -189,6 +190,70 @@ class AccountMove(models.Model):
         return sorted(
             (year.year for (year,) in self._read_group(base, ["invoice_date:year"]) if year), reverse=True
         )
+
+    # ------------------------------------------------------------------ online payment
+    def _has_to_be_paid(self):
+        """Odoo's "can be paid online", and only where a client can actually pay: without a
+        published payment provider in the invoice's company, "Pay now" is hidden rather than a
+        dead end ("no payment method available")."""
+        return super()._has_to_be_paid() and self.env["payment.provider"]._client_hub_company_accepts_payments(
+            self.company_id.id
+        )
+
+    def _client_hub_check_payable(self, amount):
+        """Refuse, with the reason in plain words, a payment of ``amount`` (in the invoice's
+        currency) that is not a payment of this open invoice: not an issued customer invoice,
+        already paid, a payment already under way, or more than what is due."""
+        self.ensure_one()
+        if self.move_type != "out_invoice" or self.state != "posted" or not self._has_to_be_paid():
+            raise ValidationError(
+                self._get_online_payment_error() or _("This invoice cannot be paid online.")
+            )
+        if not isinstance(amount, int | float) or self.currency_id.compare_amounts(amount, 0.0) <= 0:
+            raise ValidationError(_("The amount to pay must be positive."))
+        if self.currency_id.compare_amounts(amount, self.amount_residual) > 0:
+            raise ValidationError(_(
+                "The amount to pay (%(amount)s) is more than what is due on %(invoice)s (%(due)s).",
+                amount=self.currency_id.format(amount), invoice=self.name,
+                due=self.currency_id.format(self.amount_residual),
+            ))
+
+    @api.model
+    def _client_hub_payable_groups(self, commercial):
+        """What the client can settle with one online payment per company and currency: its
+        open invoices, net of its open credit notes, as the signed-in contact may read them.
+        Invoices with a payment under way are left out. Returns a list of dicts (company,
+        currency, invoices, credit_notes, moves, amount), largest first, amount > 0 only."""
+        moves = self.search([
+            ("commercial_partner_id", "=", commercial.id),
+            ("move_type", "in", STATEMENT_TYPES),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ], order="invoice_date_due, id")
+        groups = {}
+        Provider = self.env["payment.provider"]
+        for move in moves:
+            if move.currency_id.is_zero(move.amount_residual):
+                continue
+            # its pending payments (the client may read its invoices, not their transactions)
+            if move.move_type == "out_invoice" and not move.sudo()._has_to_be_paid():
+                continue
+            group = groups.setdefault((move.company_id, move.currency_id), {
+                "company": move.company_id, "currency": move.currency_id,
+                "invoices": self.browse(), "credit_notes": self.browse(),
+            })
+            group["invoices" if move.move_type == "out_invoice" else "credit_notes"] |= move
+        result = []
+        for (company, currency), group in groups.items():
+            invoiced = sum(group["invoices"].mapped("amount_residual"))
+            amount = invoiced - sum(group["credit_notes"].mapped("amount_residual"))
+            if not group["invoices"] or currency.compare_amounts(amount, 0.0) <= 0:
+                continue
+            if not Provider._client_hub_company_accepts_payments(company.id):
+                continue
+            moves = group["invoices"] | group["credit_notes"]
+            result.append({**group, "moves": moves, "amount": currency.round(amount)})
+        return sorted(result, key=lambda group: (-group["amount"], group["currency"].name, group["company"].id))
 
     # ------------------------------------------------------------------ bulk PDF download
     def _client_hub_render_official_pdfs(self, batch_size=80):

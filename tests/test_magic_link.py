@@ -262,7 +262,7 @@ class TestMagicLinkEmails(ClientHubCommon, MailCase, MagicLinkFixtures):
         with self.mock_mail_gateway():
             payment.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
         url = self.single_magic_url(self.mia)
-        self.assertEqual(redirect_of(url), "/my/invoices")
+        self.assertEqual(redirect_of(url), None, "receipts land on the statement")
 
     def test_mass_mode_receipts(self):
         """The mass-mail composer sends one body per record: each payment's email carries the

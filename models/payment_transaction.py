@@ -1,0 +1,48 @@
+# Copyright 2026 client_hub contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+from odoo import models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+
+class PaymentTransaction(models.Model):
+    _inherit = "payment.transaction"
+
+    def _process(self, provider_code, payment_data):
+        """Book a confirmed invoice payment at once, in the request that learns of it (Stripe's
+        webhook or the client's return), instead of waiting for the client's status-page poll or
+        Odoo's post-processing cron (every 10 minutes)."""
+        tx = super()._process(provider_code, payment_data)
+        tx._client_hub_post_process_now()
+        return tx
+
+    def _client_hub_post_process_now(self):
+        """Post-process the done invoice transactions of ``self``: create, post and reconcile their
+        ``account.payment`` (Odoo's own ``_post_process``). Idempotent and safe under
+        concurrency: the transaction row is locked first, so a webhook and the client's return
+        arriving together wait for each other, and the second one (re-run by Odoo's serialization
+        retry if need be) finds the transaction already post-processed."""
+        for tx in self:
+            if tx.state != "done" or tx.is_post_processed or tx.operation == "validation" or not tx.invoice_ids:
+                continue
+            tx.flush_recordset()
+            self.env.cr.execute(SQL(
+                "SELECT is_post_processed, payment_id FROM payment_transaction WHERE id = %s FOR UPDATE", tx.id,
+            ))
+            post_processed, payment_id = self.env.cr.fetchone()
+            if post_processed or payment_id:
+                tx.invalidate_recordset(["is_post_processed", "payment_id"])
+                continue
+            tx._post_process()
+            _logger.info("client_hub: transaction %s booked at once (payment %s)", tx.reference, tx.payment_id.id)
+
+    def _create_payment(self, **extra_create_values):
+        """Send the client its payment receipt (its own template when it has one, with its
+        sign-in link) as soon as an online payment of its invoices is booked."""
+        payment = super()._create_payment(**extra_create_values)
+        if self.invoice_ids.filtered(lambda move: move.move_type in ("out_invoice", "out_refund")):
+            payment._client_hub_send_receipt(contact=self.partner_id)
+        return payment

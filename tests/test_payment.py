@@ -1,0 +1,262 @@
+# Copyright 2026 client_hub contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Pay now and Pay all outstanding with Stripe, over real HTTP: the invoice is paid the moment
+Stripe's signed webhook (or the client's return) arrives, once, and only for what is due."""
+from urllib.parse import urlsplit
+
+import lxml.html
+
+from odoo import Command
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .payment_common import Refused, StripePortalCommon
+
+LOGGERS = (
+    "odoo.addons.payment_stripe.controllers.main", "odoo.addons.client_hub.controllers.payment",
+    "odoo.addons.payment.models.payment_transaction", "odoo.http", "odoo.addons.payment_stripe.models.payment_transaction",
+)
+
+
+@tagged("post_install", "-at_install")
+class TestOnlinePayment(StripePortalCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        cls.client = Partner.create({"name": "Paying Client SA", "is_company": True, "email": "ap@paying.example"})
+        cls.lea = Partner.create({"name": "Lea Payer", "parent_id": cls.client.id, "email": "lea@paying.example"})
+        cls.rival = Partner.create({"name": "Rival SA", "is_company": True, "email": "ap@rival-pay.example"})
+        cls.rick = Partner.create({"name": "Rick Rival", "parent_id": cls.rival.id, "email": "rick@rival-pay.example"})
+
+    def setUp(self):
+        super().setUp()
+        self.overdue = self.open_invoice(self.client, 500.0)
+        self.partial = self.open_invoice(self.lea, 400.0, due="2027-01-31", paid=79.0)  # 321 due
+        self.credit = self.open_invoice(self.client, 100.0, move_type="out_refund")
+        self.lea_user = self.lea._client_hub_portal_user()
+        self.rick_user = self.rick._client_hub_portal_user()
+
+    def pay_invoice(self, invoice, amount):
+        self.login(self.lea_user)
+        page = self.url_open(f"{invoice.access_url}?payment=True")
+        self.assertEqual(page.status_code, 200)
+        context = self._get_payment_context(page)
+        self.assertEqual(context["landing_route"], "/my/statement")
+        return self.tx_of(self.transaction(context["transaction_route"], amount, context.get("access_token")))
+
+    # ------------------------------------------------------------------ paid at once
+    def test_pay_now_is_booked_by_the_signed_webhook_alone(self):
+        tx = self.pay_invoice(self.partial, 321.0)
+        self.assertEqual((tx.state, tx.amount, tx.invoice_ids), ("draft", 321.0, self.partial))
+        self.assertIn(("POST", "payment_intents"), self.stripe_api.calls, "Odoo's Stripe intent, inline form")
+        response = self.webhook(tx)
+        self.assertEqual(response.status_code, 200)
+        # no status-page poll, no cron: the webhook's own request booked it
+        self.assertEqual(tx.state, "done")
+        self.assertTrue(tx.is_post_processed)
+        self.assertEqual(self.partial.payment_state, "paid")
+        self.assertEqual(tx.payment_id.state, "paid")
+        self.assertEqual(self.client.with_company(self.env.company).balance_outstanding, 400.0)  # 500 - 100 left
+        # the receipt went out, with the client's sign-in link, to the contact who paid
+        receipt = self.env["mail.mail"].search([("model", "=", "account.payment"), ("res_id", "=", tx.payment_id.id)])
+        self.assertIn(self.lea, receipt.recipient_ids)
+        self.assertIn("/portal/magic/", receipt.filtered(lambda m: self.lea in m.recipient_ids).body_html)
+        # back on the statement: the payment is explained and the invoice shows paid
+        self.assertEqual(urlsplit(tx.landing_route).path, "/my/statement")
+        page = lxml.html.fromstring(self.url_open(tx.landing_route).text)
+        self.assertEqual(page.xpath("//div[contains(@class, 'o_client_hub_payment_state')]/@data-state"), ["done"])
+        status = page.xpath(f"//tr[@data-id='{self.partial.id}']//span[@data-status]/@data-status")
+        self.assertEqual(status, ["paid"])
+
+    def test_replayed_webhook_and_return_give_one_payment(self):
+        tx = self.pay_invoice(self.overdue, 500.0)
+        self.webhook(tx)
+        self.webhook(tx)  # Stripe retries, or an attacker replays it
+        intent = self.stripe_api.intent_of(tx)
+        intent["status"] = "succeeded"
+        intent["payment_method"] = {"id": "pm_x", "type": "card", "card": {"brand": "visa"}}
+        with mute_logger("odoo.addons.payment.models.payment_transaction"):
+            self.url_open(f"/payment/stripe/return?reference={tx.reference}&payment_intent={intent['id']}")
+        self.jsonrpc("/payment/status/poll", {})
+        payments = self.env["account.payment"].search([("payment_transaction_id", "=", tx.id)])
+        self.assertEqual(len(payments), 1)
+        self.assertEqual(self.overdue.payment_state, "paid")
+
+    def test_return_alone_is_enough(self):
+        tx = self.pay_invoice(self.overdue, 500.0)
+        intent = self.stripe_api.intent_of(tx)
+        intent.update(status="succeeded", payment_method={"id": "pm_x", "type": "card", "card": {"brand": "visa"}})
+        with mute_logger("odoo.addons.payment.models.payment_transaction"):
+            self.url_open(f"/payment/stripe/return?reference={tx.reference}&payment_intent={intent['id']}",
+                          allow_redirects=False)
+        self.assertEqual(self.overdue.payment_state, "paid")
+        self.assertEqual(len(tx.payment_id), 1)
+
+    def test_installment_amount_is_accepted(self):
+        tx = self.pay_invoice(self.partial, 100.0)  # a part of what is due
+        self.webhook(tx)
+        self.assertEqual(self.partial.payment_state, "partial")
+        self.assertEqual(self.partial.amount_residual, 221.0)
+
+    # ------------------------------------------------------------------ pay all outstanding
+    def test_pay_all_outstanding_nets_credit_notes_and_pays_everything(self):
+        self.login(self.lea_user)
+        statement = lxml.html.fromstring(self.url_open("/my/statement").text)
+        buttons = statement.xpath("//div[contains(@class, 'o_client_hub_pay_all')]/a/@href")
+        self.assertEqual(len(buttons), 1)
+        page = self.url_open(buttons[0])
+        self.assertEqual(page.status_code, 200)
+        tree = lxml.html.fromstring(page.text)
+        rows = {int(r) for r in tree.xpath("//tr[contains(@class, 'o_client_hub_pay_row')]/@data-id")}
+        self.assertEqual(rows, set((self.overdue | self.partial | self.credit).ids))
+        context = self._get_payment_context(page)
+        self.assertEqual(float(context["amount"]), 721.0)  # 500 + 321 - 100
+        tx = self.tx_of(self.transaction(context["transaction_route"], 1.0, context["access_token"]))
+        self.assertEqual(tx.amount, 721.0, "the amount is the server's, never the browser's")
+        self.assertEqual(tx.invoice_ids, self.overdue | self.partial | self.credit)
+        self.webhook(tx)
+        self.assertEqual((self.overdue | self.partial | self.credit).mapped("payment_state"), ["paid"] * 3)
+        self.assertEqual(tx.payment_id.amount, 721.0)
+        client = self.client.with_company(self.env.company)
+        self.assertEqual((client.balance_outstanding, client.balance_overdue), (0.0, 0.0))
+        # nothing left to pay: the page is not offered any more
+        self.assertEqual(urlsplit(self.url_open("/my/statement/pay", allow_redirects=False).headers["Location"]).path,
+                         "/my/statement")
+
+    def test_pay_all_refuses_a_stale_page(self):
+        self.login(self.lea_user)
+        page = self.url_open("/my/statement/pay")
+        context = self._get_payment_context(page)
+        self.open_invoice(self.client, 50.0)  # issued after the page was opened
+        with self.assertRaisesRegex(Refused, "Your account changed since this page was opened"), \
+                mute_logger(*LOGGERS):
+            self.transaction(context["transaction_route"], 721.0, context["access_token"])
+        self.assertFalse(self.env["payment.transaction"].search([("invoice_ids", "in", self.overdue.ids)]))
+
+    def test_one_button_per_currency(self):
+        eur = self.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
+        self.open_invoice(self.client, 80.0, currency=eur)
+        self.login(self.lea_user)
+        tree = lxml.html.fromstring(self.url_open("/my/statement").text)
+        currencies = tree.xpath("//div[contains(@class, 'o_client_hub_pay_all')]/a/@data-currency")
+        self.assertEqual(sorted(currencies), ["EUR", self.currency.name])
+        page = self.url_open("/my/statement/pay?currency=EUR")
+        self.assertEqual(float(self._get_payment_context(page)["amount"]), 80.0)
+        # with two currencies and no choice, the client is sent back to choose
+        self.assertEqual(self.url_open("/my/statement/pay", allow_redirects=False).status_code, 303)
+
+    # ------------------------------------------------------------------ what cannot be paid
+    def test_only_own_open_invoices_for_at_most_what_is_due(self):
+        draft = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.lea.id,
+            "invoice_line_ids": [Command.create({"name": "x", "price_unit": 90.0, "tax_ids": []})],
+        })
+        paid = self.open_invoice(self.client, 60.0, paid=60.0)
+        cancelled = self.open_invoice(self.client, 70.0)
+        cancelled.button_draft()
+        cancelled.button_cancel()
+        rival_invoice = self.open_invoice(self.rival, 55.0)
+        self.login(self.lea_user)
+        cases = {
+            "another client's invoice, with its valid access token": (rival_invoice, 55.0, "not one of yours"),
+            "a draft": (draft, 90.0, "isn't posted"),
+            "a paid invoice": (paid, 60.0, "already been paid"),
+            "a cancelled invoice": (cancelled, 70.0, "isn't posted"),
+            "more than what is due (821.00 against 321.00)": (self.partial, 821.0, "more than what is due"),
+            "a negative amount": (self.partial, -5.0, "must be positive"),
+        }
+        for case, (invoice, amount, message) in cases.items():
+            with self.subTest(case), self.assertRaisesRegex(Refused, message), mute_logger(*LOGGERS):
+                self.transaction(f"/invoice/transaction/{invoice.id}", amount, invoice._portal_ensure_token())
+        self.assertFalse(self.env["payment.transaction"].search([]).filtered(
+            lambda tx: tx.invoice_ids & (draft | paid | cancelled | rival_invoice | self.partial)))
+
+    def test_pay_all_with_another_company_provider_is_refused(self):
+        other = self.setup_other_company(name="Pay Other Co")["company"]
+        foreign = self._prepare_provider("stripe", company=other, update_values={
+            "stripe_secret_key": "sk_test_other", "stripe_publishable_key": "pk_test_other",
+            "stripe_webhook_secret": "whsec_other", "is_published": True,
+            "payment_method_ids": [Command.set(self.card.ids)],
+        })
+        self.login(self.lea_user)
+        context = self._get_payment_context(self.url_open("/my/statement/pay"))
+        with self.assertRaisesRegex(Refused, "not available"), mute_logger(*LOGGERS):
+            self.transaction(context["transaction_route"], 721.0, context["access_token"], provider=foreign)
+
+    # ------------------------------------------------------------------ the webhook's guard
+    def test_webhook_without_a_valid_signature_changes_nothing(self):
+        tx = self.pay_invoice(self.overdue, 500.0)
+        ts = int(__import__("time").time())
+        attempts = {
+            "bad secret": {"secret": "whsec_forged"},
+            "stale timestamp (11 minutes)": {"timestamp": ts - 11 * 60},
+            "missing header": {"header": False},
+            "malformed header": {"header": "t=abc,v1"},
+            "header without signature": {"header": f"t={ts}"},
+        }
+        for case, kwargs in attempts.items():
+            with self.subTest(case), mute_logger(*LOGGERS):
+                response = self.webhook(tx, **kwargs)
+            self.assertEqual(response.status_code, 403, case)
+        self.assertEqual(tx.state, "draft")
+        self.assertFalse(tx.payment_id)
+        self.assertEqual(self.overdue.payment_state, "not_paid")
+        with mute_logger(*LOGGERS):
+            garbage = self.url_open("/payment/stripe/webhook", data="{not json", headers={"Content-Type": "application/json"})
+        self.assertEqual(garbage.status_code, 400)
+
+    def test_unknown_reference_is_acknowledged(self):
+        tx = self.pay_invoice(self.overdue, 500.0)
+        with mute_logger(*LOGGERS):
+            response = self.webhook(tx, reference="NOT-A-REFERENCE")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(tx.state, "draft")
+
+    def test_no_webhook_secret_no_processing(self):
+        """Odoo 19 processes unsigned events when no secret is set: not here."""
+        tx = self.pay_invoice(self.overdue, 500.0)
+        self.stripe.stripe_webhook_secret = False
+        with mute_logger(*LOGGERS):
+            self.assertEqual(self.webhook(tx, header=False).status_code, 403)
+        self.assertEqual(tx.state, "draft")
+
+    # ------------------------------------------------------------------ pending, failed
+    def test_pending_and_failed_payments_are_explained(self):
+        tx = self.pay_invoice(self.overdue, 500.0)
+        self.webhook(tx, status="processing")
+        self.assertEqual(tx.state, "pending")
+        page = lxml.html.fromstring(self.url_open(tx.landing_route).text)
+        self.assertEqual(page.xpath("//div[contains(@class, 'o_client_hub_payment_state')]/@data-state"), ["pending"])
+        self.assertFalse(page.xpath(f"//tr[@data-id='{self.overdue.id}']//a[contains(@class, 'o_client_hub_pay_now')]"),
+                         "no second payment while one is under way")
+        tx2 = self.pay_invoice(self.partial, 321.0)
+        self.webhook(tx2, status="requires_payment_method",
+                     extra={"last_payment_error": {"message": "Your card was declined."}})
+        self.assertEqual(tx2.state, "error")
+        text = self.url_open(tx2.landing_route).text
+        self.assertIn("Your payment did not go through, and nothing was charged.", text)
+        self.assertIn("Your card was declined.", text)
+        self.assertEqual(self.partial.payment_state, "partial")
+
+    def test_another_clients_transaction_is_not_shown(self):
+        tx = self.pay_invoice(self.overdue, 500.0)
+        self.login(self.rick_user)
+        page = lxml.html.fromstring(self.url_open(f"/my/statement?payment_tx={tx.id}").text)
+        self.assertFalse(page.xpath("//div[contains(@class, 'o_client_hub_payment_state')]"))
+
+    # ------------------------------------------------------------------ no provider, no dead end
+    def test_no_published_provider_hides_pay_now(self):
+        self.login(self.lea_user)
+        tree = lxml.html.fromstring(self.url_open("/my/statement").text)
+        self.assertTrue(tree.xpath("//a[contains(@class, 'o_client_hub_pay_now')]"))
+        self.stripe.is_published = False
+        tree = lxml.html.fromstring(self.url_open("/my/statement").text)
+        self.assertFalse(tree.xpath("//a[contains(@class, 'o_client_hub_pay_now')]"))
+        self.assertFalse(tree.xpath("//div[contains(@class, 'o_client_hub_pay_all')]"))
+        self.assertNotIn('data-bs-target="#pay_with"', self.url_open(self.overdue.access_url).text)
+
+    def test_odoo_overdue_page_sends_to_the_statement(self):
+        self.login(self.lea_user)
+        response = self.url_open("/my/invoices/overdue", allow_redirects=False)
+        self.assertEqual(urlsplit(response.headers["Location"]).path, "/my/statement")
