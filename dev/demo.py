@@ -40,15 +40,21 @@ def server_mark() -> str:
     return f"^{DEMO_DB}$"  # the demo server's --db-filter
 
 
+# Odoo's demo payment provider: installed in the demo database only, never a dependency of the
+# addon (see configure_demo_payments)
+DEMO_MODULES = f"{MODULE},payment_demo"
+
 DEMO_SEED = """
-from odoo.addons.client_hub.populate.seeder import Seeder, configure_demo_mail
+from odoo.addons.client_hub.populate.seeder import Seeder, configure_demo_mail, configure_demo_payments
 configure_demo_mail(env, smtp_port={mail_port}, base_url={base_url!r})
+configure_demo_payments(env)
 Seeder(env, seed=2026).seed_demo(base_url={base_url!r})
 """
 
 DEMO_MAIL = """
-from odoo.addons.client_hub.populate.seeder import configure_demo_mail
+from odoo.addons.client_hub.populate.seeder import configure_demo_mail, configure_demo_payments
 configure_demo_mail(env, smtp_port={mail_port}, base_url={base_url!r})
+configure_demo_payments(env)
 """
 
 # The asset bundles of a PDF report (web.report_layout and web.minimal_layout). wkhtmltopdf fetches
@@ -361,12 +367,12 @@ def cmd_run(args) -> int:
         if fresh:
             say(f"creating demo database {DEMO_DB}: install {MODULE}, start the mail sink and the server, "
                 "then seed the demo clients")
-            run(ctx.cmd("-d", DEMO_DB, "-i", MODULE, "--stop-after-init", "--no-http"), env=odoo_env(),
+            run(ctx.cmd("-d", DEMO_DB, "-i", DEMO_MODULES, "--stop-after-init", "--no-http"), env=odoo_env(),
                 cwd=str(VAR))
         elif args.upgrade:
             say(f"upgrading {MODULE} in {DEMO_DB}")
-            run(ctx.cmd("-d", DEMO_DB, "-u", MODULE, "--stop-after-init", "--no-http"), env=odoo_env(),
-                cwd=str(VAR))
+            run(ctx.cmd("-d", DEMO_DB, "-i", "payment_demo", "-u", MODULE, "--stop-after-init", "--no-http"),
+                env=odoo_env(), cwd=str(VAR))
         ensure_sink(ctx.python, args.mail_port, args.mail_web_port)
         proc = start_server(ctx, args)
         wait_health(proc, args.port)

@@ -9,6 +9,7 @@ payments are reconciled with one reconciliation plan per batch.
 """
 import base64
 import logging
+import os
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -545,6 +546,43 @@ class Seeder:
         return {"clients": zygo | colbert | harbor | nina | lakeside, "contact": julie, "staff": staff}
 
 
+STRIPE_KEYS = ("STRIPE_PUBLISHABLE_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET")
+
+
+def configure_demo_payments(env):
+    """Online payment in the demo. With the environment variables ``STRIPE_PUBLISHABLE_KEY``,
+    ``STRIPE_SECRET_KEY`` and ``STRIPE_WEBHOOK_SECRET``, Odoo's Stripe provider in test mode
+    (the keys go to the provider record, never to a file or a log); without them (no network, no
+    Stripe account), Odoo's own demo provider (``payment_demo``, installed in the demo database
+    only), so that Pay now and Pay all outstanding can be clicked through. Returns the provider."""
+    Provider = env["payment.provider"].sudo()
+    company = env.company
+    stripe = Provider.search([("code", "=", "stripe"), ("company_id", "=", company.id)], limit=1)
+    demo = Provider.search([("code", "=", "demo"), ("company_id", "=", company.id)], limit=1)
+    keys = {name: os.environ.get(name) for name in STRIPE_KEYS}
+    if stripe and all(keys.values()):
+        stripe.write({
+            "stripe_publishable_key": keys["STRIPE_PUBLISHABLE_KEY"],
+            "stripe_secret_key": keys["STRIPE_SECRET_KEY"],
+            "stripe_webhook_secret": keys["STRIPE_WEBHOOK_SECRET"],
+            "state": "test",
+            "is_published": True,
+        })
+        if demo:
+            demo.write({"state": "disabled"})
+        provider = stripe
+    else:
+        if stripe.state != "disabled":
+            stripe.write({"state": "disabled"})
+        provider = demo
+        if demo:
+            demo.write({"state": "test", "is_published": True})
+    if provider:
+        provider.payment_method_ids.filtered(lambda method: not method.active).write({"active": True})
+    _logger.info("client_hub demo: online payments with the %s provider", provider.code or "no")
+    return provider
+
+
 def configure_demo_mail(env, smtp_port, base_url):
     """Point the demo database at the local mail sink and the running server: every email the
     demo sends is delivered to 127.0.0.1:``smtp_port`` (readable there), and every link in it
@@ -633,9 +671,16 @@ def _demo_magic_link_pages(env):
         [("commercial_partner_id", "=", julie.commercial_partner_id.id), ("move_type", "=", "out_invoice"),
          ("state", "=", "posted")], order="invoice_date desc, id desc", limit=1,
     )
+    open_invoice = env["account.move"].search(
+        [("commercial_partner_id", "=", julie.commercial_partner_id.id), ("move_type", "=", "out_invoice"),
+         ("state", "=", "posted"), ("payment_state", "in", ("not_paid", "partial"))],
+        order="invoice_date desc, id desc", limit=1,
+    )
     return [
         f"magic-link-expired=/portal/magic/{expired}",
         f"statement={path}",
         "statement-phone=/my/statement@390x844",
         *([f"magic-link-invoice={invoice.access_url}"] if invoice else []),
+        *([f"pay-now={open_invoice.access_url}?payment=True"] if open_invoice else []),
+        "pay-all=/my/statement/pay",
     ]

@@ -14,3 +14,4 @@ from . import test_portal_zip
 from . import test_tour_statement
 from . import test_statement_pdf
 from . import test_payment
+from . import test_tour_payment
