@@ -33,6 +33,7 @@
         "views/portal_templates.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
+        "views/helpdesk_ticket_views.xml",
         "views/client_hub_menus.xml",
         "report/client_hub_statement_report.xml",
         "views/statement_pdf_templates.xml",
@@ -42,6 +43,7 @@
     "assets": {
         "web.assets_backend": [
             "client_hub/static/src/scss/client_hub.scss",
+            "client_hub/static/src/support/**/*",
         ],
         "web.assets_frontend": [
             "client_hub/static/src/portal/**/*",

@@ -31,6 +31,26 @@ class ResConfigSettings(models.TransientModel):
         "background: the client follows its progress and is emailed when it is ready.",
     )
 
+    client_hub_support_reopen_on_reply = fields.Boolean(
+        string="Client Replies Reopen Closed Tickets",
+        config_parameter="client_hub.support_reopen_on_reply",
+        default=True,
+        help="When a client answers a closed ticket (by email or from the portal), the ticket goes "
+        "back to its team's first open stage.",
+    )
+    client_hub_support_max_upload_mb = fields.Integer(
+        string="Largest File on a Portal Ticket (MB)",
+        config_parameter="client_hub.support_max_upload_mb",
+        default=10,
+        help="Files a client attaches to a ticket from the portal: at most this size each.",
+    )
+
+    @api.constrains("client_hub_support_max_upload_mb")
+    def _check_client_hub_support_max_upload(self):
+        for settings in self:
+            if not 1 <= settings.client_hub_support_max_upload_mb <= 100:
+                raise ValidationError(_("The largest file on a portal ticket must be between 1 and 100 MB."))
+
     @api.constrains("client_hub_zip_sync_limit")
     def _check_client_hub_zip_sync_limit(self):
         for settings in self:

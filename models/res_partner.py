@@ -111,6 +111,12 @@ class ResPartner(models.Model):
             country = partner.commercial_partner_id.country_id or partner.country_id
             partner.client_hub_vat_label = country.vat_label or company_label or _("Tax ID")
 
+    client_hub_open_ticket_count = fields.Integer(
+        string="Open Tickets",
+        compute="_compute_client_hub_open_ticket_count",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+        help="Support tickets of the client and its contacts that are not closed.",
+    )
     client_hub_ticket_ids = fields.Many2many(
         "helpdesk.ticket",
         string="Support Tickets",
@@ -324,6 +330,14 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.client_hub_order_ids = found[partner.id]
+
+    def _compute_client_hub_open_ticket_count(self):
+        counts = dict(self.env["helpdesk.ticket"]._read_group(
+            [("commercial_partner_id", "in", self.commercial_partner_id.ids), ("client_hub_is_closed", "=", False)],
+            ["commercial_partner_id"], ["__count"],
+        )) if self.commercial_partner_id else {}
+        for partner in self:
+            partner.client_hub_open_ticket_count = counts.get(partner.commercial_partner_id, 0)
 
     def _compute_client_hub_tickets(self):
         found = self._client_hub_by_commercial(

@@ -15,3 +15,5 @@ from . import test_tour_statement
 from . import test_statement_pdf
 from . import test_payment
 from . import test_tour_payment
+from . import test_support_gateway
+from . import test_support_portal

@@ -1,0 +1,180 @@
+# Copyright 2026 client_hub contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Support tickets in the client portal: OCA helpdesk_mgmt's pages, made safe and client-centred.
+
+- ``/my/tickets``: open tickets first, then by last activity; an unknown ``sortby`` falls back
+  instead of failing.
+- ``/new/ticket`` and ``/submitted/ticket``: server-side checks (subject and message required,
+  attachments limited in number, size and type) with the form given back as typed and a clear
+  message; "Ask a question about this invoice" prefills the form and links the ticket to it.
+- ``/ticket/close``: helpdesk_mgmt closes any ticket by id, by GET, as the system; here only a
+  POST with its CSRF token, for a ticket the contact may read, to a stage allowed from the portal.
+- The ticket page lists only files a client may see (never those of internal notes).
+"""
+import os
+
+from werkzeug.exceptions import NotFound
+
+from odoo import http
+from odoo.http import request
+
+from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
+from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
+
+PARAM_MAX_UPLOAD_MB = "client_hub.support_max_upload_mb"
+DEFAULT_MAX_UPLOAD_MB = 10
+MAX_FILES = 10
+ALLOWED_EXTENSIONS = {
+    ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".txt", ".csv", ".doc", ".docx", ".xls",
+    ".xlsx", ".odt", ".ods", ".zip", ".eml", ".msg",
+}
+MAX_SUBJECT = 200
+
+
+def _max_upload_mb():
+    value = request.env["ir.config_parameter"].sudo().get_param(PARAM_MAX_UPLOAD_MB)
+    return int(value) if value and str(value).isdigit() and int(value) > 0 else DEFAULT_MAX_UPLOAD_MB
+
+
+def _own_invoice(invoice_id):
+    """The issued invoice or credit note ``invoice_id`` of the signed-in contact's client, read
+    with the contact's own rights (portal rules), or an empty recordset."""
+    Move = request.env["account.move"]
+    if not invoice_id or not str(invoice_id).isdigit():
+        return Move
+    commercial = request.env.user.partner_id.commercial_partner_id
+    return Move.search([
+        ("id", "=", int(invoice_id)),
+        ("commercial_partner_id", "=", commercial.id),
+        ("move_type", "in", ("out_invoice", "out_refund")),
+        ("state", "=", "posted"),
+    ], limit=1)
+
+
+class ClientHubTicketController(HelpdeskTicketController):
+    # ------------------------------------------------------------------ closing
+    @http.route("/ticket/close", type="http", auth="user", methods=["POST"], csrf=True)
+    def support_ticket_close(self, ticket_id=None, stage_id=None, **kw):
+        if not str(ticket_id).isdigit() or not str(stage_id).isdigit():
+            raise NotFound()
+        ticket = request.env["helpdesk.ticket"].browse(int(ticket_id)).exists()
+        if not ticket or not ticket.has_access("read"):
+            raise NotFound()  # another client's ticket answers as a missing one
+        stage = request.env["helpdesk.ticket.stage"].sudo().browse(int(stage_id)).exists()
+        ticket_sudo = ticket.sudo()  # the contact may read it (checked above); portal users never write
+        allowed = ticket_sudo.team_id._get_applicable_stages() if ticket_sudo.team_id else (
+            request.env["helpdesk.ticket.team"].sudo()._get_applicable_stages()
+        )
+        if stage and stage.close_from_portal and stage in allowed:
+            ticket_sudo.stage_id = stage
+        return request.redirect(f"/my/ticket/{ticket.id}", code=303)
+
+    # ------------------------------------------------------------------ new ticket
+    def _get_create_new_ticket_values(self, **kw):
+        values = super()._get_create_new_ticket_values(**kw)
+        invoice = _own_invoice(kw.get("invoice_id"))
+        subject = kw.get("subject")
+        if subject is None and invoice:
+            subject = request.env._("Question about %(document)s", document=invoice.name)
+        values.update({
+            "client_hub_invoice": invoice,
+            "client_hub_subject": subject or "",
+            "client_hub_description": kw.get("description") or "",
+            "client_hub_error": kw.get("client_hub_error"),
+            "client_hub_limits": request.env._(
+                "Up to %(count)s files of %(max)s MB at most each: PDF, images, office documents, "
+                "text, CSV, ZIP or emails.", count=MAX_FILES, max=_max_upload_mb(),
+            ),
+            "client_hub_extensions": ",".join(sorted(ALLOWED_EXTENSIONS)),
+        })
+        return values
+
+    def _client_hub_check_submission(self, kw):
+        """The reason a new ticket cannot be created as sent, or None."""
+        env = request.env
+        if not (kw.get("subject") or "").strip():
+            return env._("Please give your ticket a subject.")
+        if len(kw["subject"]) > MAX_SUBJECT:
+            return env._("The subject is too long (%(max)s characters at most).", max=MAX_SUBJECT)
+        if not (kw.get("description") or "").strip():
+            return env._("Please describe your question or problem.")
+        if kw.get("invoice_id") and not _own_invoice(kw.get("invoice_id")):
+            return env._("The document this ticket refers to is not one of yours.")
+        files = [file for file in request.httprequest.files.getlist("attachment") if file.filename]
+        if len(files) > MAX_FILES:
+            return env._("Attach at most %(count)s files to a ticket.", count=MAX_FILES)
+        max_mb = _max_upload_mb()
+        for file in files:
+            extension = os.path.splitext(file.filename)[1].lower()
+            if extension not in ALLOWED_EXTENSIONS:
+                return env._(
+                    "%(file)s: this type of file cannot be attached (allowed: PDF, images, office "
+                    "documents, text, CSV, ZIP and emails).", file=file.filename,
+                )
+            file.stream.seek(0, os.SEEK_END)
+            size = file.stream.tell()
+            file.stream.seek(0)
+            if size > max_mb * 1024 * 1024:
+                return env._("%(file)s is larger than %(max)s MB.", file=file.filename, max=max_mb)
+        return None
+
+    def _prepare_submit_ticket_vals(self, **kw):
+        vals = super()._prepare_submit_ticket_vals(**kw)
+        invoice = _own_invoice(kw.get("invoice_id"))
+        if invoice:
+            vals["client_hub_invoice_id"] = invoice.id
+        vals["name"] = (kw.get("subject") or "").strip()
+        return vals
+
+    @http.route("/submitted/ticket", type="http", auth="user", website=True, csrf=True, methods=["POST"])
+    def submit_ticket(self, **kw):
+        error = self._client_hub_check_submission(kw)
+        if error:
+            # the form comes back as the client typed it, with the reason
+            kw.pop("attachment", None)
+            response = request.render(
+                "helpdesk_mgmt.portal_create_ticket", self._get_create_new_ticket_values(**kw, client_hub_error=error)
+            )
+            response.status_code = 400
+            return response
+        response = super().submit_ticket(**kw)
+        response.status_code = 303  # after a POST, the browser GETs the ticket's page
+        return response
+
+
+class ClientHubTicketPortal(CustomerPortalHelpdesk):
+    def _ticket_get_searchbar_sortings(self):
+        sortings = super()._ticket_get_searchbar_sortings()
+        sortings["activity"] = {
+            "label": request.env._("Open first, latest activity"),
+            "order": "client_hub_is_closed, client_hub_last_activity desc, id desc",
+            "sequence": 0,
+        }
+        return sortings
+
+    @http.route()
+    def portal_my_tickets(self, page=1, date_begin=None, date_end=None, sortby=None, filterby=None, search=None,
+                          search_in=None, groupby=None, **kw):
+        """Open tickets first, then the latest activity; an unknown sort falls back to that (the
+        original fails with a server error)."""
+        if sortby not in self._ticket_get_searchbar_sortings():
+            sortby = "activity"
+        if groupby not in (None, *self._ticket_get_searchbar_groupby()):
+            groupby = None
+        return super().portal_my_tickets(
+            page=page, date_begin=date_begin, date_end=date_end, sortby=sortby, filterby=filterby,
+            search=search, search_in=search_in, groupby=groupby, **kw,
+        )
+
+    def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
+        values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
+        values["client_hub_attachments"] = ticket.sudo()._client_hub_public_attachments()
+        return values
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "client_hub_awaiting_reply_count" in counters:
+            values["client_hub_awaiting_reply_count"] = request.env["helpdesk.ticket"].search_count(
+                [("client_hub_waiting", "=", "client"), ("client_hub_is_closed", "=", False)]
+            ) if request.env["helpdesk.ticket"].has_access("read") else 0
+        return values

@@ -1,0 +1,180 @@
+# Copyright 2026 client_hub contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Client emails threaded into tickets through Odoo's mail gateway (real RFC 822 messages)."""
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+from .magic_link_common import magic_urls
+from .support_common import SUPPORT, SupportFixtures
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+LOGGERS = ("odoo.addons.client_hub.models.helpdesk_ticket", "odoo.addons.mail.models.mail_thread")
+
+
+@tagged("post_install", "-at_install")
+class TestSupportGateway(TransactionCase, SupportFixtures):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_support()
+
+    def new_ticket(self, sender="Ana Client <ana@client.example>", subject="Billing address change"):
+        self.deliver(self.email(sender, SUPPORT, subject, text="We moved to Avenue Louise 54."))
+        return self.env["helpdesk.ticket"].search([("name", "=", subject)])
+
+    def public_messages(self, ticket):
+        return ticket.message_ids.filtered(
+            lambda m: not m.is_internal and m.subtype_id == self.env.ref("mail.mt_comment")
+        )
+
+    # ------------------------------------------------------------------ new tickets by email
+    def test_email_from_a_known_contact_opens_a_ticket_for_its_client(self):
+        ticket = self.new_ticket()
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual((ticket.partner_id, ticket.commercial_partner_id, ticket.team_id),
+                         (self.ana, self.client, self.team))
+        self.assertEqual(ticket.client_hub_waiting, "team")
+        self.assertIn(self.ana, ticket.message_partner_ids, "the contact follows its ticket")
+
+    def test_email_from_an_unknown_address_creates_the_contact(self):
+        ticket = self.new_ticket(sender="Zoe Newcomer <zoe@newcomer.example>", subject="Do you work in Lyon?")
+        self.assertTrue(ticket.partner_id)
+        self.assertEqual((ticket.partner_id.name, ticket.partner_id.email), ("Zoe Newcomer", "zoe@newcomer.example"))
+        self.assertEqual(ticket.message_ids[-1].author_id, ticket.partner_id)
+
+    # ------------------------------------------------------------------ replies
+    def test_agent_reply_emails_the_client_with_a_sign_in_link(self):
+        ticket = self.new_ticket()
+        reply = self.agent_reply(ticket)
+        self.assertEqual(ticket.client_hub_waiting, "client")
+        mail = self.env["mail.mail"].search([("mail_message_id", "=", reply.id), ("recipient_ids", "in", self.ana.ids)])
+        self.assertEqual(len(mail), 1)
+        urls = magic_urls(mail.body_html)
+        self.assertTrue(urls, "a sign-in link to the ticket")
+        self.assertIn(f"%2Fmy%2Fticket%2F{ticket.id}", urls[0])
+        self.assertIn("support@hub.example", mail.reply_to, "replies come back to the support alias")
+
+    def reply(self, ticket, sender, text=None, html=None, by="in_reply_to", charset="utf-8", attachments=()):
+        parent = self.agent_reply(ticket)
+        headers = {"in_reply_to": parent.message_id} if by == "in_reply_to" else {
+            "references": f"<unrelated@elsewhere.example> {parent.message_id}"}
+        before = set(ticket.message_ids.ids)
+        self.deliver(self.email(sender, SUPPORT, f"Re: {ticket.name}", text=text, html=html, charset=charset,
+                                attachments=attachments, **headers))
+        return ticket.message_ids.filtered(lambda m: m.id not in before)
+
+    def test_client_reply_by_in_reply_to(self):
+        ticket = self.new_ticket()
+        message = self.reply(ticket, "Ana Client <ana@client.example>", text="Thanks, that helps.")
+        self.assertEqual(message.author_id, self.ana)
+        self.assertIn(message, self.public_messages(ticket))
+        self.assertIn("Thanks, that helps.", message.body)
+        self.assertEqual(ticket.client_hub_waiting, "team", "back on the team's side")
+
+    def test_client_reply_by_references_only(self):
+        ticket = self.new_ticket()
+        message = self.reply(ticket, "ana@client.example", text="Answer by references.", by="references")
+        self.assertEqual(message.author_id, self.ana)
+        self.assertIn(message, self.public_messages(ticket))
+
+    def test_colleague_of_the_same_client_may_reply(self):
+        ticket = self.new_ticket()
+        message = self.reply(ticket, "Bob Client <bob@client.example>", text="I am Ana's colleague.")
+        self.assertEqual(message.author_id, self.bob)
+        self.assertIn(message, self.public_messages(ticket))
+
+    def test_reply_with_attachment_html_only_and_text_only(self):
+        ticket = self.new_ticket()
+        with_file = self.reply(ticket, "ana@client.example", text="Here is the scan.",
+                               attachments=[("scan.pdf", PDF, "application", "pdf")])
+        self.assertEqual(with_file.attachment_ids.mapped("name"), ["scan.pdf"])
+        self.assertEqual(with_file.attachment_ids.raw, PDF)
+        html = self.reply(ticket, "ana@client.example", html="<p>Only <b>HTML</b> here</p>")
+        self.assertIn("<b>HTML</b>", html.body)
+        text = self.reply(ticket, "ana@client.example", text="Only text here")
+        self.assertIn("Only text here", text.body)
+
+    def test_latin1_french_reply(self):
+        ticket = self.new_ticket()
+        message = self.reply(ticket, "ana@client.example", text="Merci beaucoup, à bientôt : ça règle tout.",
+                             charset="iso-8859-1")
+        self.assertIn("à bientôt : ça règle tout", message.body)
+
+    def test_stranger_with_forged_references_is_kept_as_a_flagged_note(self):
+        ticket = self.new_ticket()
+        with mute_logger(*LOGGERS):
+            message = self.reply(ticket, "Eve Rival <eve@rival.example>", text="Please wire the refund to me.",
+                                 by="references")
+        self.assertTrue(message.is_internal, "never a public message of the client")
+        self.assertIn("From an unknown sender", message.body)
+        self.assertNotIn(message, self.public_messages(ticket))
+        # the client's contacts never see it
+        ana_user = self.ana._client_hub_portal_user()
+        visible = self.env["mail.message"].with_user(ana_user).search([("model", "=", "helpdesk.ticket"),
+                                                                       ("res_id", "=", ticket.id)])
+        self.assertNotIn(message, visible)
+        self.assertEqual(ticket.client_hub_waiting, "client", "a stranger does not put it back on the team's side")
+        # a complete stranger (no contact at all) is treated the same way
+        with mute_logger(*LOGGERS):
+            unknown = self.reply(ticket, "mallory@nowhere.example", text="hello", by="in_reply_to")
+        self.assertTrue(unknown.is_internal)
+
+    def test_reply_reopens_a_closed_ticket_when_the_setting_says_so(self):
+        ticket = self.new_ticket()
+        closed = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        ticket.stage_id = closed
+        self.reply(ticket, "ana@client.example", text="It is broken again.")
+        self.assertFalse(ticket.stage_id.closed, "reopened")
+        self.assertEqual(ticket.client_hub_waiting, "team")
+        self.env["ir.config_parameter"].sudo().set_param("client_hub.support_reopen_on_reply", "False")
+        ticket.stage_id = closed
+        self.reply(ticket, "ana@client.example", text="Just saying thanks.")
+        self.assertEqual(ticket.stage_id, closed, "kept closed")
+
+    def test_bounce_is_not_a_ticket(self):
+        ticket = self.new_ticket()
+        reply = self.agent_reply(ticket)
+        tickets_before = self.env["helpdesk.ticket"].search_count([])
+        raw = self.email(
+            "MAILER-DAEMON <mailer-daemon@mx.client.example>", "bounce@hub.example",
+            "Undelivered Mail Returned to Sender",
+            text="This is the mail system. The message could not be delivered.",
+            references=reply.message_id,
+            extra_headers={"Auto-Submitted": "auto-replied", "Content-Description": "Delivery report"},
+        )
+        with mute_logger(*LOGGERS):
+            self.deliver(raw)
+        self.assertEqual(self.env["helpdesk.ticket"].search_count([]), tickets_before)
+        self.assertFalse(self.public_messages(ticket).filtered(lambda m: "could not be delivered" in (m.body or "")))
+
+    def test_badge_counts_what_awaits_the_team(self):
+        Ticket = self.env["helpdesk.ticket"].with_user(self.agent)
+        start = Ticket.client_hub_awaiting_count()
+        ticket = self.new_ticket()
+        self.assertEqual(Ticket.client_hub_awaiting_count(), start + 1)
+        self.agent_reply(ticket)
+        self.assertEqual(Ticket.client_hub_awaiting_count(), start)
+        self.reply(ticket, "ana@client.example", text="One more question.")
+        self.assertEqual(Ticket.client_hub_awaiting_count(), start + 1)
+        ticket.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        self.assertEqual(Ticket.client_hub_awaiting_count(), start)
+
+    def test_badge_count_is_one_query_whatever_the_tickets(self):
+        Ticket = self.env["helpdesk.ticket"].with_user(self.agent)
+        Ticket.client_hub_awaiting_count()  # warm the caches (rules, groups)
+        self.env["helpdesk.ticket"].create([
+            {"name": f"T{i}", "description": "<p>x</p>", "team_id": self.team.id, "partner_id": self.ana.id}
+            for i in range(30)
+        ])
+        self.env.flush_all()
+        with self.assertQueryCount(1):
+            Ticket.client_hub_awaiting_count()
+
+    def test_badge_is_pushed_on_the_bus(self):
+        ticket = self.new_ticket()
+        self.env["bus.bus"].sudo().search([]).unlink()
+        self.reply(ticket, "ana@client.example", text="Any news?")
+        self.env.cr.precommit.run()  # what the commit of the request does: the bus messages are stored
+        notifications = self.env["bus.bus"].sudo().search([("message", "like", "client_hub/support_badge")])
+        self.assertTrue(notifications)
+        self.assertTrue(any(str(self.agent.partner_id.id) in n.channel for n in notifications))

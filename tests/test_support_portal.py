@@ -1,0 +1,225 @@
+# Copyright 2026 client_hub contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Support tickets in the client portal, over real HTTP: list, page, new ticket, replies."""
+import re
+
+import lxml.html
+
+from odoo import Command
+from odoo.tests import HttpCase, JsonRpcException, tagged
+from odoo.tools import mute_logger
+
+from .support_common import SupportFixtures
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+LOGGERS = ("odoo.http", "odoo.addons.base.models.ir_rule", "odoo.addons.client_hub.models.helpdesk_ticket")
+
+
+@tagged("post_install", "-at_install")
+class TestSupportPortal(HttpCase, SupportFixtures):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_support()
+        if not cls.env.company.chart_template:
+            cls.env["account.chart.template"].try_loading("generic_coa", cls.env.company, install_demo=False)
+        cls.ana_user = cls.ana._client_hub_portal_user()
+        cls.bob_user = cls.bob._client_hub_portal_user()
+        cls.eve_user = cls.eve._client_hub_portal_user()
+        Ticket = cls.env["helpdesk.ticket"]
+        cls.open_ticket = Ticket.create({
+            "name": "Where is my order?", "description": "<p>Ordered last week.</p>",
+            "partner_id": cls.ana.id, "team_id": cls.team.id,
+        })
+        cls.closed_ticket = Ticket.create({
+            "name": "Old question", "description": "<p>Solved.</p>", "partner_id": cls.bob.id,
+            "team_id": cls.team.id, "stage_id": cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done").id,
+        })
+        cls.rival_ticket = Ticket.create({
+            "name": "Rival secret", "description": "<p>Confidential rival matter.</p>", "partner_id": cls.eve.id,
+            "team_id": cls.team.id,
+        })
+
+    def login(self, user):
+        self.authenticate(user.login, user.login)
+
+    def csrf(self, url="/new/ticket"):
+        return CSRF.search(self.url_open(url).text).group(1)
+
+    def rows(self, html):
+        return [int(i) for i in lxml.html.fromstring(html).xpath("//tr[contains(@class, 'o_client_hub_ticket_row')]/@data-ticket-id")]
+
+    # ------------------------------------------------------------------ list and page
+    def test_contact_and_colleague_see_their_clients_tickets_open_first(self):
+        self.agent_reply(self.open_ticket)  # the team answered: awaiting the client
+        for user in (self.ana_user, self.bob_user):
+            with self.subTest(user=user.login):
+                self.login(user)
+                response = self.url_open("/my/tickets")
+                self.assertEqual(self.rows(response.text), [self.open_ticket.id, self.closed_ticket.id])
+                self.assertIn("Awaiting your reply", response.text)
+                self.assertNotIn("Rival secret", response.text)
+        # an unknown sort falls back instead of failing
+        self.assertEqual(self.url_open("/my/tickets?sortby=nope").status_code, 200)
+
+    def test_another_clients_ticket_is_refused_with_nothing_of_it(self):
+        self.login(self.ana_user)
+        response = self.url_open(f"/my/ticket/{self.rival_ticket.id}", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertNotIn("Rival secret", response.text)
+        self.assertNotIn("Confidential", self.url_open(f"/my/ticket/{self.rival_ticket.id}").text)
+
+    def test_ticket_page_shows_the_public_conversation_only(self):
+        ticket = self.open_ticket
+        self.agent_reply(ticket, body="<p>Public answer to the client.</p>")
+        note_file = self.env["ir.attachment"].create({
+            "name": "internal-margin.xlsx", "raw": b"secret", "res_model": ticket._name, "res_id": ticket.id,
+        })
+        ticket.with_user(self.agent).message_post(
+            body="<p>Internal: client is slow to pay.</p>", subtype_xmlid="mail.mt_note", attachment_ids=note_file.ids,
+        )
+        public_file = self.env["ir.attachment"].create({
+            "name": "delivery-note.pdf", "raw": b"%PDF-1.4", "res_model": ticket._name, "res_id": ticket.id,
+        })
+        self.assertTrue(public_file)
+        self.login(self.ana_user)
+        page = self.url_open(f"/my/ticket/{ticket.id}").text
+        self.assertIn("delivery-note.pdf", page)
+        self.assertNotIn("internal-margin.xlsx", page, "an internal note's file never reaches the client")
+        fetched = self.make_jsonrpc_request("/mail/chatter_fetch", {"thread_model": ticket._name, "thread_id": ticket.id})
+        bodies = " ".join(str(m.get("body")) for m in fetched["data"]["mail.message"])
+        self.assertIn("Public answer to the client.", bodies)
+        self.assertNotIn("client is slow to pay", bodies)
+
+    # ------------------------------------------------------------------ new ticket
+    def submit(self, data, files=None, csrf=True):
+        data = dict(data)
+        if csrf:
+            data["csrf_token"] = self.csrf()
+        with mute_logger(*LOGGERS):
+            return self.url_open("/submitted/ticket", data=data, files=files, allow_redirects=False)
+
+    def test_open_a_ticket_from_the_portal(self):
+        self.login(self.ana_user)
+        response = self.submit({"subject": "Can you update our address?", "description": "Avenue Louise 54."})
+        self.assertEqual(response.status_code, 303)
+        ticket = self.env["helpdesk.ticket"].search([("name", "=", "Can you update our address?")])
+        self.assertEqual((ticket.partner_id, ticket.commercial_partner_id), (self.ana, self.client))
+        self.assertEqual(ticket.client_hub_waiting, "team")
+        # the client stays linked even when the contact leaves
+        self.ana_user.action_archive()
+        self.ana.action_archive()
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.commercial_partner_id, self.client)
+        self.assertIn(ticket, self.env["helpdesk.ticket"].search([("commercial_partner_id", "=", self.client.id)]))
+
+    def test_new_ticket_needs_its_csrf_token(self):
+        self.login(self.ana_user)
+        response = self.submit({"subject": "No token", "description": "x"}, csrf=False)
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.env["helpdesk.ticket"].search([("name", "=", "No token")]))
+
+    def test_scripts_are_rendered_inert(self):
+        self.login(self.ana_user)
+        self.submit({"subject": "<script>alert('subject')</script>", "description": "<script>alert('body')</script>"})
+        ticket = self.env["helpdesk.ticket"].search([("partner_id", "=", self.ana.id)], order="id desc", limit=1)
+        for url in (f"/my/ticket/{ticket.id}", "/my/tickets"):
+            html = self.url_open(url).text
+            self.assertNotIn("<script>alert(", html)
+            self.assertIn("&lt;script&gt;alert(", html)
+
+    def test_missing_fields_and_attachment_limits_give_the_form_back(self):
+        self.login(self.ana_user)
+        response = self.submit({"subject": "  ", "description": "Kept as typed"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Please give your ticket a subject.", response.text)
+        self.assertIn("Kept as typed", response.text, "nothing the client typed is lost")
+        self.env["ir.config_parameter"].sudo().set_param("client_hub.support_max_upload_mb", "1")
+        big = {"attachment": ("scan.pdf", b"%PDF" + b"0" * (1024 * 1024 + 10), "application/pdf")}
+        response = self.submit({"subject": "Too big", "description": "See file"}, files=big)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("scan.pdf is larger than 1 MB.", response.text)
+        self.assertIn('value="Too big"', response.text)
+        exe = {"attachment": ("tool.exe", b"MZ...", "application/octet-stream")}
+        response = self.submit({"subject": "Program", "description": "x"}, files=exe)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("tool.exe: this type of file cannot be attached", response.text)
+        self.assertFalse(self.env["helpdesk.ticket"].search([("name", "in", ("Too big", "Program"))]))
+        ok = {"attachment": ("scan.pdf", b"%PDF-1.4 small", "application/pdf")}
+        self.assertEqual(self.submit({"subject": "With file", "description": "x"}, files=ok).status_code, 303)
+        ticket = self.env["helpdesk.ticket"].search([("name", "=", "With file")])
+        self.assertEqual(ticket._client_hub_public_attachments().mapped("name"), ["scan.pdf"])
+
+    def test_ask_a_question_about_an_invoice(self):
+        invoice = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.ana.id,
+            "invoice_line_ids": [Command.create({"name": "Service", "price_unit": 100.0, "tax_ids": []})],
+        })
+        invoice.action_post()
+        rival_invoice = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.eve.id,
+            "invoice_line_ids": [Command.create({"name": "Service", "price_unit": 100.0, "tax_ids": []})],
+        })
+        rival_invoice.action_post()
+        self.login(self.ana_user)
+        page = self.url_open(invoice.access_url).text
+        self.assertIn(f"/new/ticket?invoice_id={invoice.id}", page)
+        form = self.url_open(f"/new/ticket?invoice_id={invoice.id}").text
+        self.assertIn(f'value="Question about {invoice.name}"', form)
+        self.assertIn(f'name="invoice_id" value="{invoice.id}"', form)
+        response = self.submit({"subject": f"Question about {invoice.name}", "description": "Line 3?",
+                                "invoice_id": str(invoice.id)})
+        self.assertEqual(response.status_code, 303)
+        ticket = self.env["helpdesk.ticket"].search([("name", "=", f"Question about {invoice.name}")])
+        self.assertEqual(ticket.client_hub_invoice_id, invoice)
+        self.assertIn(invoice.name, self.url_open(f"/my/ticket/{ticket.id}").text)
+        # another client's invoice: never prefilled, never linked
+        form = self.url_open(f"/new/ticket?invoice_id={rival_invoice.id}").text
+        self.assertNotIn(rival_invoice.name, form)
+        response = self.submit({"subject": "Sneaky", "description": "x", "invoice_id": str(rival_invoice.id)})
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.env["helpdesk.ticket"].search([("name", "=", "Sneaky")]))
+
+    # ------------------------------------------------------------------ replies and closing
+    def test_portal_reply_lands_as_the_contacts_message(self):
+        self.agent_reply(self.open_ticket)
+        self.assertEqual(self.open_ticket.client_hub_waiting, "client")
+        self.login(self.bob_user)  # a colleague answers
+        self.make_jsonrpc_request("/mail/message/post", {
+            "thread_model": "helpdesk.ticket", "thread_id": self.open_ticket.id,
+            "post_data": {"body": "Here is the tracking number.", "message_type": "comment",
+                          "subtype_xmlid": "mail.mt_comment"},
+        })
+        message = self.open_ticket.message_ids[0]
+        self.assertEqual((message.author_id, message.is_internal), (self.bob, False))
+        self.assertEqual(self.open_ticket.client_hub_waiting, "team", "back in the badge")
+        # another client cannot post into it
+        self.login(self.eve_user)
+        with mute_logger(*LOGGERS), self.assertRaises(JsonRpcException):
+            self.make_jsonrpc_request("/mail/message/post", {
+                "thread_model": "helpdesk.ticket", "thread_id": self.open_ticket.id,
+                "post_data": {"body": "Hijack", "message_type": "comment", "subtype_xmlid": "mail.mt_comment"},
+            })
+        self.assertNotIn("Hijack", " ".join(self.open_ticket.message_ids.mapped("body")))
+
+    def test_closing_is_a_protected_post_for_the_clients_own_tickets(self):
+        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        self.login(self.eve_user)
+        token = self.csrf("/my/tickets")
+        with mute_logger(*LOGGERS):
+            other = self.url_open("/ticket/close", data={"ticket_id": self.open_ticket.id, "stage_id": done.id,
+                                                        "csrf_token": token}, allow_redirects=False)
+            as_get = self.url_open(f"/ticket/close?ticket_id={self.open_ticket.id}&stage_id={done.id}")
+        self.assertEqual(other.status_code, 404)
+        self.assertIn(as_get.status_code, (404, 405))
+        self.assertFalse(self.open_ticket.stage_id.closed)
+        self.login(self.ana_user)
+        with mute_logger(*LOGGERS):
+            no_token = self.url_open("/ticket/close", data={"ticket_id": self.open_ticket.id, "stage_id": done.id},
+                                     allow_redirects=False)
+        self.assertEqual(no_token.status_code, 400)
+        response = self.url_open("/ticket/close", data={
+            "ticket_id": self.open_ticket.id, "stage_id": done.id, "csrf_token": self.csrf("/my/tickets")},
+            allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.open_ticket.stage_id, done)
