@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import jwt
+from markupsafe import Markup
 
 from odoo import Command, fields
 
@@ -532,17 +533,56 @@ class Seeder:
         send_quote(quote(lakeside, 25))
         send_quote(quote(harbor, 10, days_ago=10)).action_confirm()
 
-        # Support tickets, handled by the support agent
-        Ticket = env["helpdesk.ticket"]
-        for contact, subject, body in (
-            (julie, "Can you update our billing address?", "<p>We moved to Avenue Louise 54, 1050 Brussels.</p>"),
-            (zygo, "Question about line 3 of my last invoice", "<p>What does the maintenance line cover?</p>"),
-            (harbor, "Receipt for the September payment", "<p>Could you send the payment receipt again?</p>"),
-        ):
-            Ticket.create(
-                {"name": subject, "partner_id": contact.id, "partner_name": contact.name,
-                 "partner_email": contact.email, "description": body, "user_id": staff["support"].id}
-            )
+        # Support tickets in every state, handled by the support agent; emails to
+        # support@northwind.example open tickets, replies thread back into them
+        support = staff["support"]
+        team = env["helpdesk.ticket.team"].search([("name", "=", "Client Support")], limit=1) or \
+            env["helpdesk.ticket.team"].create({
+                "name": "Client Support", "alias_name": "support", "user_ids": [Command.set(support.ids)],
+                "alias_domain_id": company.alias_domain_id.id,
+            })
+        stages = {xmlid: env.ref(f"helpdesk_mgmt.helpdesk_ticket_stage_{xmlid}")
+                  for xmlid in ("new", "in_progress", "awaiting", "done", "cancelled")}
+        marc = zygo.child_ids.filtered(lambda p: p.name == "Marc Dupont")
+        sam = harbor.child_ids[:1]
+        latest_invoice = env["account.move"].search(
+            [("commercial_partner_id", "=", zygo.id), ("move_type", "=", "out_invoice"), ("state", "=", "posted")],
+            order="invoice_date desc, id desc", limit=1,
+        )
+
+        def ticket(contact, subject, body, stage, exchange=(), invoice=None):
+            record = env["helpdesk.ticket"].create({
+                "name": subject, "partner_id": contact.id, "description": body, "team_id": team.id,
+                "user_id": support.id, "client_hub_invoice_id": invoice.id if invoice else False,
+            })
+            record.message_subscribe(partner_ids=contact.ids)
+            for author, text in exchange:  # the conversation, as the team and the client wrote it
+                writer = record.with_user(support) if author == "team" else record
+                writer.message_post(
+                    body=Markup(text),  # noqa: S704 (the demo's own text, written above)
+                    message_type="comment", subtype_xmlid="mail.mt_comment",
+                    author_id=support.partner_id.id if author == "team" else contact.id,
+                )
+            record.stage_id = stages[stage]
+            return record
+
+        ticket(julie, "Can you update our billing address?",
+               "<p>We moved to Avenue Louise 54, 1050 Brussels.</p>", "done",
+               [("team", "<p>Done: your next invoices will show the new address.</p>"),
+                ("client", "<p>Perfect, thank you!</p>")])
+        ticket(julie, "Question about line 3 of my last invoice",
+               "<p>What does the maintenance line cover?</p>", "awaiting",
+               [("team", "<p>It covers the monthly updates and backups. Shall I send the detail?</p>")],
+               invoice=latest_invoice)
+        ticket(marc, "Can we add a second administrator?",
+               "<p>Our accountant needs access too.</p>", "in_progress",
+               [("team", "<p>Sure: what is her email address?</p>"),
+                ("client", "<p>It is lucie.martin@zygomatic.example.</p>")])
+        ticket(sam, "Receipt for the September payment",
+               "<p>Could you send the payment receipt again?</p>", "new")
+        ticket(nina, "Cancel the duplicate booking",
+               "<p>I booked the session twice by mistake.</p>", "cancelled",
+               [("team", "<p>No problem, the duplicate is cancelled.</p>")])
         return {"clients": zygo | colbert | harbor | nina | lakeside, "contact": julie, "staff": staff}
 
 
@@ -638,6 +678,7 @@ def demo_pages(env):
         f"client-templates=/odoo/clients/{client.id}|a[name=client_hub_email_templates]",
         f"client-portal-access=/odoo/clients/{client.id}|a[name=client_hub_portal_access]",
         *_demo_invoice_pdf(env, client),
+        "support-badge=/odoo/support",
         *_demo_magic_link_pages(env),
     ]
 
@@ -676,6 +717,10 @@ def _demo_magic_link_pages(env):
          ("state", "=", "posted"), ("payment_state", "in", ("not_paid", "partial"))],
         order="invoice_date desc, id desc", limit=1,
     )
+    question = env["helpdesk.ticket"].search(
+        [("commercial_partner_id", "=", julie.commercial_partner_id.id), ("client_hub_invoice_id", "!=", False)],
+        limit=1,
+    )
     return [
         f"magic-link-expired=/portal/magic/{expired}",
         f"statement={path}",
@@ -683,4 +728,6 @@ def _demo_magic_link_pages(env):
         *([f"magic-link-invoice={invoice.access_url}"] if invoice else []),
         *([f"pay-now={open_invoice.access_url}?payment=True"] if open_invoice else []),
         "pay-all=/my/statement/pay",
+        "support-portal=/my/tickets",
+        *([f"support-ticket=/my/ticket/{question.id}"] if question else []),
     ]

@@ -17,3 +17,4 @@ from . import test_payment
 from . import test_tour_payment
 from . import test_support_gateway
 from . import test_support_portal
+from . import test_tour_support

@@ -204,6 +204,13 @@ class TestSupportPortal(HttpCase, SupportFixtures):
 
     def test_closing_is_a_protected_post_for_the_clients_own_tickets(self):
         done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        # the sidebar renders (helpdesk_mgmt's is empty on Odoo 19): number, and close buttons as POST forms
+        self.login(self.ana_user)
+        page = lxml.html.fromstring(self.url_open(f"/my/ticket/{self.open_ticket.id}").text)
+        self.assertEqual(page.xpath("//h2[@data-id='number']/text()"), [self.open_ticket.number])
+        forms = page.xpath("//form[@action='/ticket/close']")
+        self.assertTrue(forms)
+        self.assertTrue(all(f.get("method") == "POST" and f.xpath(".//input[@name='csrf_token']") for f in forms))
         self.login(self.eve_user)
         token = self.csrf("/my/tickets")
         with mute_logger(*LOGGERS):
