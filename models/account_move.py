@@ -278,22 +278,34 @@ class AccountMove(models.Model):
 
     def _client_hub_zip_names(self):
         """Entry names of the archive: the document number made safe (``INV_2026_00042.pdf``),
-        never twice the same."""
-        return unique_names([f"{safe_filename(move.name)}.pdf" for move in self])
+        never twice the same. Reads the numbers alone (not every column of every document)."""
+        names = {row["id"]: row["name"] for row in self.sudo().read(["name"])}
+        return unique_names([f"{safe_filename(names[move.id])}.pdf" for move in self])
+
+    def _client_hub_official_pdfs(self):
+        """{document id: its stored official PDF attachment}, in one query, reading only where
+        each file is (the PDFs themselves stay on disk)."""
+        attachments = self.env["ir.attachment"].sudo().search_fetch(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids), ("res_field", "=", "invoice_pdf_report_file")],
+            ["res_id", "store_fname"], order="id",
+        )
+        return {attachment.res_id: attachment for attachment in attachments}
 
     def _client_hub_write_zip(self, fileobj):
         """Write the official PDFs of ``self`` (all stored: see _client_hub_render_official_pdfs)
         into a ZIP archive on ``fileobj``, copying each PDF from the file store: the archive is
         never held in memory. PDFs are compressed already: entries are stored as they are."""
         Attachment = self.env["ir.attachment"].sudo()
+        pdfs = self._client_hub_official_pdfs()
         with zipfile.ZipFile(fileobj, "w", zipfile.ZIP_STORED) as archive:
             for move, name in zip(self, self._client_hub_zip_names(), strict=True):
-                pdf = move.sudo().invoice_pdf_report_id
+                pdf = pdfs[move.id]
                 path = Attachment._full_path(pdf.store_fname) if pdf.store_fname else None
                 if path and os.path.isfile(path):
                     archive.write(path, name)
                 else:
                     archive.writestr(name, pdf.raw or b"")
+                pdf.invalidate_recordset(["raw", "db_datas"])  # one PDF in memory at most
         return fileobj
 
     # ------------------------------------------------------------------ per-client emails

@@ -51,7 +51,7 @@ class ClientHubPortalExport(models.Model):
         string="Documents",
         readonly=True,
     )
-    document_count = fields.Integer(string="Documents", readonly=True)
+    document_count = fields.Integer(string="Number of Documents", readonly=True)
     state = fields.Selection(
         [("queued", "Queued"), ("running", "In progress"), ("done", "Ready"), ("failed", "Failed")],
         required=True,
