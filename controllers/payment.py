@@ -51,9 +51,11 @@ class ClientHubPaymentPortal(PaymentPortal):
         return values
 
     @http.route()
-    def overdue_invoices_transaction(self, payment_reference, **kwargs):
+    def overdue_invoices_transaction(self, payment_reference=None, **kwargs):
         """Odoo's "pay overdue invoices" (its page sends the client to the statement's "Pay all
         outstanding" now): never more than what those invoices still owe."""
+        if request.env.user._is_public():
+            return super().overdue_invoices_transaction(payment_reference, **kwargs)  # "please log in"
         overdue = request.env["account.move"].search(self._get_overdue_invoices_domain())
         due = sum(overdue.mapped("amount_residual"))
         amount = kwargs.get("amount")

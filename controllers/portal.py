@@ -134,6 +134,7 @@ class ClientHubPortal(PortalAccount):
         type="http", auth="user", website=True, sitemap=False, readonly=True,
     )
     def portal_my_statement(self, page=1, sortby=None, order=None, filterby=None, year=None, **kw):
+        page = int(page) if str(page).isdigit() and len(str(page)) < 9 else 1  # a query string may say anything
         return self._client_hub_statement_page(parse_query(sortby, order, filterby, year), page=page)
 
     # ------------------------------------------------------------------ bulk download

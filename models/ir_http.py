@@ -1,0 +1,16 @@
+# Copyright 2026 client_hub contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import models
+from odoo.http import request
+
+
+class IrHttp(models.AbstractModel):
+    _inherit = "ir.http"
+
+    @classmethod
+    def _serve_fallback(cls):
+        """An URL carrying a NUL byte (``/my/exports/%00``) matches no route; Odoo then looks it up
+        as an attachment URL and PostgreSQL refuses the NUL: a server error instead of a 404."""
+        if "\x00" in request.httprequest.path:
+            return None
+        return super()._serve_fallback()
