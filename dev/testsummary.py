@@ -38,7 +38,7 @@ _SKIP = re.compile(r" INFO \S+ \S+: skipped (?P<test>.+?) : (?P<reason>.*)$")
 _CHROME = re.compile(r"chrome|devtools|browser", re.IGNORECASE)
 _INTERESTING = re.compile(
     r"( (ERROR|CRITICAL) | FAIL: | ERROR: |skipped .* : |Starting .*Test|"
-    r"failed, \d+ error\(s\) of|post-tests in|tests? when loading|Traceback)")
+    r"failed, \d+ error\(s\) of|post-tests in|tests? when loading|Traceback|client_hub security matrix:)")
 
 
 def parse_odoo_log(text: str) -> Counts:

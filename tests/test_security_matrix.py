@@ -196,7 +196,6 @@ class TestSecurityMatrix(HttpCase):
             calls += 1
             self.check(problems, rule, "repeated and non-UTF-8 parameters", status, text)
         _logger.info("client_hub security matrix: %s routes x cases = %s calls, %s problems", len(rules), calls, len(problems))
-        print(f"client_hub security matrix: {len(rules)} routes, {calls} calls")
         self.assertFalse(problems, "\n".join(problems))
 
     def test_a_colleague_is_allowed_where_the_issue_says_so(self):
