@@ -1,6 +1,7 @@
 """Lifecycle checks of the Odoo tier, on the test database holding seeded data: upgrade,
 uninstall (nothing of client_hub left), reinstall; then a real `--workers 2` server proves the
-sign-in rate limit is shared by the worker processes."""
+sign-in rate limit is shared by the worker processes, and the support email round trip runs end to
+end (SMTP sink, odoo-mailgate into a running server: dev/e2e_support.py)."""
 from __future__ import annotations
 
 import contextlib
@@ -12,6 +13,8 @@ from pathlib import Path
 
 from dev import testsummary
 from dev.common import MODULE, TEST_DB, VAR, free_port, say
+from dev.e2e_support import STEPS as E2E_STEPS
+from dev.e2e_support import check_support_round_trip
 from dev.odoo_runtime import Context, odoo_env
 
 LIFECYCLE_SEED = """
@@ -29,7 +32,7 @@ print('LIFECYCLE', mod.state, partners, moves)
 
 def run_lifecycle(ctx: Context, log: Path) -> testsummary.Counts:
     """Install, upgrade, uninstall and reinstall on a database that holds data."""
-    say("== lifecycle: seed data, upgrade, uninstall, reinstall (database holds data) ==")
+    say("== lifecycle: seed data, upgrade, uninstall, reinstall (database holds data), support e2e ==")
     counts = testsummary.Counts()
     results: list[tuple[str, bool, str]] = []
 
@@ -73,6 +76,9 @@ def run_lifecycle(ctx: Context, log: Path) -> testsummary.Counts:
         if step("reinstall", "module", "install", "-d", TEST_DB, MODULE):
             check("reinstall over the same data", "installed")
             results.append(check_rate_limit_across_workers(ctx))
+            results += check_support_round_trip(ctx)
+    if not any(name in E2E_STEPS for name, _ok, _detail in results):
+        results += [(name, False, "not run: client_hub was not reinstalled") for name in E2E_STEPS]
     for name, ok, detail in results:
         say(f"   lifecycle {'ok  ' if ok else 'FAIL'} {name}: {detail}")
         if ok:
