@@ -4,6 +4,7 @@ from . import client_hub_magic_link
 from . import client_hub_magic_link_attempt
 from . import client_hub_portal_export
 from . import helpdesk_ticket
+from . import ir_filters
 from . import mail_template
 from . import mail_thread
 from . import payment_provider
