@@ -1,4 +1,5 @@
 from . import account_move
+from . import account_move_line
 from . import account_payment
 from . import client_hub_magic_link
 from . import client_hub_magic_link_attempt

@@ -387,9 +387,9 @@ class TestClientListSortFilterGroup(ClientListCase):
 
     def test_sorted_list_query_count(self):
         """A page of 80 clients sorted by what they owe, with the count, as the list loads it:
-        8 queries for 5 or 85 clients: the user's company (emptied by invalidate_all), the sorted
-        page (its sort joins the two per-client aggregates), the rest of the partners' columns,
-        the page's figures in two aggregates, the currency, the countries, the count."""
+        7 queries for 5 or 85 clients: the user's company (emptied by invalidate_all), the sorted
+        page with its rows' figures (the sort joins the two per-client aggregates), the currency,
+        the page's columns (two queries), the countries, the count."""
         more = self.Partner.create([
             {"name": f"Client {i:02}", "is_company": True, "customer_rank": 1} for i in range(80)
         ])
@@ -405,7 +405,7 @@ class TestClientListSortFilterGroup(ClientListCase):
         self.Partner.web_search_read(CLIENTS, spec, limit=80, order="balance_outstanding desc", count_limit=10001)
         for domain in (self.domain, CLIENTS):
             self.env.invalidate_all()
-            with self.assertQueryCount(8):
+            with self.assertQueryCount(7):
                 page = self.Partner.web_search_read(
                     domain, spec, limit=80, order="balance_outstanding desc", count_limit=10001
                 )
@@ -414,6 +414,10 @@ class TestClientListSortFilterGroup(ClientListCase):
         amounts = [r["balance_outstanding"] for r in page["records"]]
         self.assertEqual(amounts, sorted(amounts, reverse=True))
         self.assertEqual(page["records"][0]["id"], self.north.id)
+        # the figures read with the sorted page are the dashboard's
+        for record in page["records"][:10]:
+            figures = self.dashboard(self.Partner.browse(record["id"]))
+            self.assertEqual((record["balance_outstanding"], record["balance_overdue"]), figures[2:])
 
 
 class TestClientListMultiCompany(ClientListCase):
@@ -472,6 +476,17 @@ class TestClientListSeeded(ClientListCase):
         self.assertTrue(overdue and owing > overdue, "the seed has clients owing and overdue")
         self.assertEqual(set(self.Partner.search([*domain, ("balance_outstanding", ">", 0)]).ids), owing)
         self.assertEqual(set(self.Partner.search([*domain, ("balance_overdue", ">", 0)]).ids), overdue)
+        # a page sorted or filtered by a figure reads its rows' figures with the sort: the same
+        spec = {fname: {} for fname in (*CLIENT_HUB_METRICS, "client_hub_balance_state")}
+        for page_domain, order in ((domain, "balance_overdue desc"), ([*domain, ("balance_outstanding", "!=", 0)], None)):
+            self.env.invalidate_all()
+            for record in self.Partner.web_search_read(page_domain, spec, order=order)["records"]:
+                invoiced, outstanding, overdue = metrics.get(record["id"], (0.0, 0.0, 0.0))
+                self.assertEqual(
+                    tuple(record[fname] for fname in spec),
+                    (invoiced, invoiced - outstanding, outstanding, overdue,
+                     self.Partner._client_hub_balance_state(outstanding, overdue)),
+                )
         total = self.Partner.formatted_read_group(domain, [], ["balance_overdue:sum"])[0]["balance_overdue:sum"]
         self.assertAlmostEqual(total, sum(m[2] for m in metrics.values()), places=2)
         # and still after a month without any event
