@@ -35,6 +35,7 @@
         "views/res_partner_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/client_hub_menus.xml",
+        "data/client_hub_filters_data.xml",
         "report/client_hub_statement_report.xml",
         "views/statement_pdf_templates.xml",
         "wizard/client_hub_statement_wizard_views.xml",

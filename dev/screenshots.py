@@ -144,7 +144,7 @@ def main():
     parser.add_argument("--width", type=int, default=1400)
     parser.add_argument("--height", type=int, default=860)
     parser.add_argument("--anonymous", action="store_true", help="do not log in (portal pages)")
-    parser.add_argument("pages", nargs="+", help="name=/path or name=/path|selector-to-click")
+    parser.add_argument("pages", nargs="+", help="name=/path or name=/path|selector-to-click[|another...]")
     args = parser.parse_args()
     if not args.url.startswith(("http://", "https://")):
         parser.error("--url must be an http(s) URL")
@@ -165,7 +165,7 @@ def main():
                 pdf_page(args.url + path[4:], out / f"{name}.png")
                 print(f"{out / (name + '.png')}: {args.url}{path[4:]}")
                 continue
-            path, _sep, click = path.partition("|")  # name=/path|css selector to click first
+            path, *clicks = path.split("|")  # name=/path|css selector to click first|then this one
             path, _sep, size = path.partition("@")  # name=/path@375x812: a phone-sized window
             if size:
                 width, height = (int(v) for v in size.split("x"))
@@ -179,7 +179,7 @@ def main():
             chrome.call("Page.navigate", url=args.url + path)
             time.sleep(1.5)
             chrome.wait_idle()
-            if click:
+            for click in clicks:
                 chrome.call("Runtime.evaluate", expression=(
                     f"(el => {{ el.click(); el.scrollIntoView({{block: 'start'}}); }})"
                     f"(document.querySelector({json.dumps(click)}))"))

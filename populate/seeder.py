@@ -672,7 +672,8 @@ def demo_pages(env):
     """`name=/path` of the backend pages the README shows."""
     client = env["res.partner"].search([("name", "=", "Zygomatic Widgets SA")], limit=1)
     return [
-        "clients=/odoo/clients",
+        # sorted by what clients owe, largest first (a header sorts ascending, then descending)
+        "clients=/odoo/clients|th[data-name=balance_outstanding]|th[data-name=balance_outstanding]",
         f"client=/odoo/clients/{client.id}",
         f"client-documents=/odoo/clients/{client.id}|a[name=client_hub_documents]",
         f"client-templates=/odoo/clients/{client.id}|a[name=client_hub_email_templates]",

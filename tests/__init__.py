@@ -1,3 +1,4 @@
+from . import test_client_list
 from . import test_client_metrics
 from . import test_client_profile
 from . import test_client_templates

@@ -23,3 +23,29 @@ class TestClientsTour(HttpCase):
                 "invoice_line_ids": [Command.create({"name": "Work", "price_unit": amount, "tax_ids": []})],
             }).action_post()
         self.start_tour("/odoo", "client_hub_clients_tour", login="admin")
+
+    def test_client_list_tour(self):
+        """The client list sorted by what clients owe (both ways), its footer, the Overdue filter,
+        grouped by salesperson with sums, and the kanban's columns and cards."""
+        seller = self.env["res.users"].create({
+            "name": "Tour Seller", "login": "tour.seller",
+            "group_ids": [Command.link(self.env.ref("sales_team.group_sale_salesman").id)],
+        })
+        today = fields.Date.today()
+        Move = self.env["account.move"]
+        for name, documents in (
+            ("North", [("out_invoice", 600.0, 60), ("out_invoice", 400.0, 1)]),
+            ("East", [("out_invoice", 300.0, 1)]),
+            ("West", [("out_refund", 120.0, 1)]),
+        ):
+            client = self.env["res.partner"].create(
+                {"name": f"Tour List {name}", "is_company": True, "customer_rank": 1, "user_id": seller.id}
+            )
+            for move_type, amount, days_ago in documents:
+                Move.create({
+                    "move_type": move_type, "partner_id": client.id,
+                    "invoice_date": today - timedelta(days=days_ago),
+                    "invoice_date_due": today - timedelta(days=days_ago - 30),
+                    "invoice_line_ids": [Command.create({"name": "Work", "price_unit": amount, "tax_ids": []})],
+                }).action_post()
+        self.start_tour("/odoo", "client_hub_client_list_tour", login="admin")
