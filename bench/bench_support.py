@@ -6,16 +6,15 @@ check, who-must-answer, badge notification, sign-in links), tells client_hub's o
 helpdesk_mgmt's.
 
 Setup (not timed): the alias domain hub.example, a support team with its alias, an agent, 100
-client companies with a contact each, two tickets per contact (one per ticket side), and the agent's
-public message on each ticket and on each client company (the plain thread), addressed to the
-contact. Then 1,000
-real RFC 822 replies (10 per thread, as `tests/support_common.py` builds them: From the contact, To
-the Reply-To of the agent's message, In-Reply-To and References on it, the answer with the
-original quoted below) go through `mail.thread.message_process(False, raw)`, as odoo-mailgate and
-the incoming mail servers call it. Each message is timed up to what a commit would do (flush and
-the pre-commit hooks, where the bus notifications are written), with a cold ORM cache, the two
-sides alternating in chunks of 50 so that load on a shared machine hits both alike. Everything is
-rolled back at the end.
+client companies with a contact each, two tickets per contact (one per ticket side), and the
+agent's public message on each ticket and on each client company (the plain thread), addressed to
+the contact. Then 1,000 real RFC 822 replies per side (10 per thread, as tests/support_common.py
+builds them: From the contact, To the Reply-To of the agent's message, In-Reply-To and References
+on it, the answer with the original quoted below) go through
+`mail.thread.message_process(False, raw)`, as odoo-mailgate and the incoming mail servers call it.
+Each message is timed up to what a commit would do (flush and the pre-commit hooks, where the bus
+notifications are written), with a cold ORM cache, the sides taking turns by chunks of 50 so that
+load from elsewhere on a shared machine hits them alike. Everything is rolled back at the end.
 
     python3 dev/manage.py bench bench/bench_support.py --db client_hub_bench_e2e
 """
