@@ -7,17 +7,11 @@ import subprocess
 import time
 
 from dev.common import MODULE, REPO, VAR, SetupError, banner, is_root, run, say
-from dev.odoo_runtime import (
-    NO_ODOO_HELP,
-    OFFICIAL_GIT,
-    ensure_venv,
-    ensure_wkhtmltopdf,
-    fetch_official_source,
-    find_odoo,
-    link_addon,
-    write_config,
-)
+from dev.odoo_runtime import link_addon, write_config
+from dev.odoo_source import NO_ODOO_HELP, OFFICIAL_GIT, fetch_official_source, find_odoo
 from dev.postgres import ensure_postgres
+from dev.python_env import ensure_venv
+from dev.wkhtmltopdf import ensure_wkhtmltopdf
 
 APT_PACKAGES = [
     "postgresql", "postgresql-client", "poppler-utils", "chromium", "git", "gettext",

@@ -9,7 +9,9 @@ from pathlib import Path
 from dev import testsummary
 from dev.common import MODULE, REPO, TEST_DB, VAR, SetupError, banner, free_port, say
 from dev.lifecycle import run_lifecycle
-from dev.odoo_runtime import Context, context, find_odoo, odoo_env, wkhtmltopdf_ok
+from dev.odoo_runtime import Context, context, odoo_env
+from dev.odoo_source import find_odoo
+from dev.wkhtmltopdf import wkhtmltopdf_ok
 
 # The pure tier: the addon's framework-free logic (lib/, manifest, i18n files) and the tooling's own
 # tests. Each folder is discovered on its own (test modules are imported by their file name).

@@ -64,6 +64,13 @@ class TestLayout(unittest.TestCase):
                 pattern = rf"from \.+lib(\.{module.stem} import|\s+import\s+{module.stem}\b)"
                 self.assertTrue(re.search(pattern, addon_code), f"lib/{module.name} is imported by no addon code")
 
+    def test_no_tooling_module_over_300_lines(self):
+        """dev/ stays a package of small modules, one concern each."""
+        for path in [*DEV.glob("*.py"), *DEV.glob("tests/*.py")]:
+            with self.subTest(path.name):
+                lines = len(path.read_text(encoding="utf-8").splitlines())
+                self.assertLessEqual(lines, 300, f"{path.relative_to(REPO)} has {lines} lines: split it by concern")
+
     def test_tooling_tests_live_in_dev(self):
         self.assertFalse(list((REPO / "tests" / "pure").glob("test_manage*.py")))
         self.assertFalse(list((REPO / "tests" / "pure").glob("test_testsummary.py")))

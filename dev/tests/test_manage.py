@@ -5,7 +5,7 @@ import unittest
 from pathlib import Path
 from unittest import mock
 
-from dev import bootstrap, manage, odoo_runtime, testing, testsummary
+from dev import bootstrap, manage, odoo_runtime, odoo_source, testing, testsummary
 from dev.common import SetupError
 
 
@@ -23,10 +23,10 @@ class TestFindOdoo(unittest.TestCase):
     def setUp(self):
         nowhere = Path(tempfile.mkdtemp())
         patches = [
-            mock.patch.object(odoo_runtime, "CONVENTIONAL_SRC", nowhere / "19.0"),
-            mock.patch.object(odoo_runtime, "VAR", nowhere / "var"),
-            mock.patch.object(odoo_runtime, "venv_candidates", lambda: []),
-            mock.patch.object(odoo_runtime, "_python_imports", lambda python, code: None),
+            mock.patch.object(odoo_source, "CONVENTIONAL_SRC", nowhere / "19.0"),
+            mock.patch.object(odoo_source, "VAR", nowhere / "var"),
+            mock.patch.object(odoo_source, "venv_candidates", lambda: []),
+            mock.patch.object(odoo_source, "probe_python", lambda python, code: None),
             mock.patch.dict(os.environ, {}, clear=False),
         ]
         for p in patches:
@@ -37,7 +37,7 @@ class TestFindOdoo(unittest.TestCase):
     def test_odoo_src_first(self):
         src = fake_odoo(19)
         os.environ["ODOO_SRC"] = str(src)
-        odoo = odoo_runtime.find_odoo()
+        odoo = odoo_source.find_odoo()
         self.assertEqual(odoo.src, src.resolve())
         self.assertIn("ODOO_SRC", odoo.origin)
         self.assertEqual(odoo.command[-1], str(src.resolve() / "odoo-bin"))
@@ -46,29 +46,29 @@ class TestFindOdoo(unittest.TestCase):
     def test_odoo_src_wrong_version_is_an_error(self):
         os.environ["ODOO_SRC"] = str(fake_odoo(18))
         with self.assertRaisesRegex(SetupError, "found Odoo 18"):
-            odoo_runtime.find_odoo()
+            odoo_source.find_odoo()
         os.environ["ODOO_SRC"] = tempfile.mkdtemp()
         with self.assertRaisesRegex(SetupError, "release.py missing"):
-            odoo_runtime.find_odoo()
+            odoo_source.find_odoo()
 
     def test_conventional_location(self):
         src = fake_odoo(19)
-        with mock.patch.object(odoo_runtime, "CONVENTIONAL_SRC", src):
-            odoo = odoo_runtime.find_odoo()
+        with mock.patch.object(odoo_source, "CONVENTIONAL_SRC", src):
+            odoo = odoo_source.find_odoo()
         self.assertEqual(odoo.src, src)
         self.assertIn("conventional", odoo.origin)
 
     def test_importable_odoo(self):
         src = fake_odoo(19)
         answer = f"19 {src}"
-        with mock.patch.object(odoo_runtime, "_python_imports", lambda python, code: answer if "release" in code else None):
-            odoo = odoo_runtime.find_odoo()
+        with mock.patch.object(odoo_source, "probe_python", lambda python, code: answer if "release" in code else None):
+            odoo = odoo_source.find_odoo()
         self.assertIn("importable", odoo.origin)
         self.assertEqual(odoo.src, src)
 
     def test_nothing_found_explains_every_option(self):
-        self.assertIsNone(odoo_runtime.find_odoo())
-        text = odoo_runtime.NO_ODOO_HELP.format(url=odoo_runtime.OFFICIAL_GIT)
+        self.assertIsNone(odoo_source.find_odoo())
+        text = odoo_source.NO_ODOO_HELP.format(url=odoo_source.OFFICIAL_GIT)
         for option in ("ODOO_SRC", "/opt/odoo/19.0", "import odoo", "official source", "make setup"):
             self.assertIn(option, text)
 
