@@ -65,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pure-only", action="store_true", help="only the pure-Python tier")
     p.add_argument("--no-lifecycle", action="store_true", help="skip the upgrade/uninstall checks")
     p.add_argument("--keep-db", action="store_true", help=f"keep the {TEST_DB} database afterwards")
+    p.add_argument("--no-template", action="store_true",
+                   help="install the dependencies into an empty database instead of copying the cached template")
+    p.add_argument("--fresh-template", action="store_true",
+                   help="drop the cached templates first (one is built again on this run)")
     p = sub.add_parser("run", help="demo server on 127.0.0.1, with a local mail sink")
     p.add_argument("--port", type=_port, default=_env_port("PORT", demo.DEFAULT_PORT),
                    help="HTTP port of the demo server (env PORT, default %(default)s)")

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dev import testsummary
+from dev import testdb, testsummary
 from dev.common import MODULE, REPO, TEST_DB, VAR, SetupError, banner, free_port, say
 from dev.lifecycle import run_lifecycle
 from dev.odoo_runtime import Context, context, odoo_env
@@ -28,9 +28,11 @@ def run_pure_tier() -> testsummary.Counts:
     return total
 
 
-def run_odoo_tests(ctx: Context, log: Path) -> testsummary.Counts:
-    say(f"== tier 2: Odoo — fresh database {TEST_DB}, install {MODULE}, run its tests and tours ==")
-    ctx.drop_db(TEST_DB)
+def run_odoo_tests(ctx: Context, log: Path, template: bool = True) -> testsummary.Counts:
+    say(f"== tier 2: Odoo — database {TEST_DB} with {MODULE}'s dependencies, install {MODULE}, "
+        "run its tests and tours ==")
+    if not (template and testdb.create(ctx, TEST_DB, VAR / "logs" / "test-initdb.log")):
+        ctx.drop_db(TEST_DB)  # an empty database: odoo-bin installs the dependencies too
     port = free_port()
     cmd = ctx.cmd("-d", TEST_DB, "-i", MODULE, "--test-tags", f"/{MODULE}", "--stop-after-init",
                   "--http-interface", "127.0.0.1", "--http-port", port, "--workers", "0",
@@ -80,7 +82,10 @@ def run_odoo_tier(args) -> testsummary.Counts:
         banner(["wkhtmltopdf (patched Qt) missing in var/wkhtmltox: real-PDF tests will fail.",
                 "Run `make setup` first."])
     log = VAR / "logs" / "test-odoo.log"
-    counts = run_odoo_tests(ctx, log)
+    if args.fresh_template:
+        dropped = testdb.drop_templates(ctx)
+        say(f"dropped {len(dropped)} cached template(s) of the test database")
+    counts = run_odoo_tests(ctx, log, template=not args.no_template)
     say(f"odoo tier: {counts.line()} (full log: {log})")
     if counts.tours_skipped:
         banner([f"{counts.tours_skipped} browser test(s) SKIPPED: headless Chromium did not start.",
