@@ -29,6 +29,10 @@ def missing_apt_packages() -> list[str]:
         out = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True, text=True)
         if "install ok installed" not in out.stdout:
             missing.append(pkg)
+    # node and npm run the lint's JavaScript hooks (eslint); any install of them will do (a
+    # NodeSource `nodejs` ships its own npm, which Debian's `npm` package would conflict with)
+    if not (shutil.which("node") and shutil.which("npm")):
+        missing += ["nodejs", "npm"]
     return missing
 
 

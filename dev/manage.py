@@ -5,7 +5,8 @@
     python3 dev/manage.py test      pure-Python tier, then the Odoo tier (tests + tours + lifecycle)
     python3 dev/manage.py run       demo database on http://127.0.0.1:8069, with a mail sink
     python3 dev/manage.py stop      stop a detached demo server and its mail sink
-    python3 dev/manage.py lint      ruff + pylint-odoo
+    python3 dev/manage.py lint      OCA's pre-commit checks (ruff, pylint-odoo, OCA hooks, eslint)
+    python3 dev/manage.py hooks     install them as a git pre-commit hook
     python3 dev/manage.py i18n      export i18n/client_hub.pot and refresh i18n/fr.po with Odoo's tooling
     python3 dev/manage.py seed      seed N clients x M invoices into a database (benchmarks)
     python3 dev/manage.py bench     run the scripts under bench/
@@ -84,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--detach", action="store_true", help="start server and mail sink in the background")
     sub.add_parser("stop", help="stop the demo server and mail sink started by `run`")
     sub.add_parser("stop-db", help="stop the project-local PostgreSQL cluster")
-    sub.add_parser("lint", help="ruff + pylint-odoo")
+    sub.add_parser("lint", help="OCA's pre-commit checks (ruff, pylint-odoo, OCA hooks, eslint)")
+    sub.add_parser("hooks", help="install the lint as a git pre-commit hook (pre-commit install)")
     sub.add_parser("i18n", help="export i18n/client_hub.pot and i18n/fr.po with Odoo's tooling")
     p = sub.add_parser("seed", help="seed clients and invoices (benchmarks)")
     p.add_argument("--db", default="client_hub_bench")
@@ -110,6 +112,7 @@ HANDLERS = {
     "stop": demo.cmd_stop,
     "stop-db": postgres.cmd_stop_db,
     "lint": lint.cmd_lint,
+    "hooks": lint.cmd_hooks,
     "i18n": i18n.cmd_i18n,
     "seed": seed.cmd_seed,
     "bench": seed.cmd_bench,

@@ -18,7 +18,7 @@ from dev.wkhtmltopdf import WKHTML_DIR
 # Top-level entries of the checkout that are not part of the addon. Odoo walks an addon's folder
 # (translation export follows symlinks into every sub-folder), so it must never see ./var.
 NOT_ADDON = {"var", "dev", "bench", "docs", "Makefile", "pyproject.toml", "requirements.txt",
-             "requirements-test.txt", "requirements-lint.txt"}
+             "requirements-test.txt", "requirements-lint.txt", "eslint.config.cjs", "prettier.config.cjs"}
 
 
 def link_addon() -> Path:
