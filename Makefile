@@ -11,11 +11,11 @@ DEMO_PORTS = --port $(PORT) --mail-port $(MAIL_PORT) --mail-web-port $(MAIL_WEB_
 
 setup:      ## install what is missing, find Odoo 19, start the project PostgreSQL
 	$(MANAGE) setup
-test:       ## both tiers; last line: N passed, N failed, N skipped
+test:       ## setup if needed, then both tiers; last line: N passed, N failed, N skipped
 	$(MANAGE) test
 test-pure:  ## only the pure-Python tier
 	$(MANAGE) test --pure-only
-run:        ## demo on http://127.0.0.1:$(PORT) (admin / admin), emails on http://127.0.0.1:$(MAIL_WEB_PORT)
+run:        ## setup if needed, then the demo on http://127.0.0.1:$(PORT) (admin / admin), emails on http://127.0.0.1:$(MAIL_WEB_PORT)
 	$(MANAGE) run $(DEMO_PORTS)
 stop:       ## stop the demo server and mail sink (after `run --detach`)
 	$(MANAGE) stop

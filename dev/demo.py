@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from dev import demo_data
+from dev import bootstrap, demo_data
 from dev.common import DEMO_DB, MODULE, VAR, SetupError, say
 from dev.odoo_runtime import Context, context, odoo_env
 from dev.processes import HOST, cmdline, next_free_port, port_answers, port_busy, read_pid, stop_pid, stop_pidfile, tail
@@ -195,6 +195,10 @@ def serve_foreground(proc: subprocess.Popen) -> int:
 
 def cmd_run(args) -> int:
     preflight(args)  # before anything else: no database work when the demo could not start
+    if not args.no_setup:
+        rc = bootstrap.setup(before="run")  # idempotent: seconds once done
+        if rc:
+            return rc
     ctx = context(require=True)
     (VAR / "logs").mkdir(parents=True, exist_ok=True)
     base_url = f"http://{HOST}:{args.port}"

@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("setup", help="install what is missing, find Odoo 19, start PostgreSQL")
     p = sub.add_parser("test", help="both tiers; the last line is `N passed, N failed, N skipped`")
     p.add_argument("--pure-only", action="store_true", help="only the pure-Python tier")
+    p.add_argument("--no-setup", action="store_true", help="skip the idempotent setup that runs first")
     p.add_argument("--no-lifecycle", action="store_true", help="skip the upgrade/uninstall checks")
     p.add_argument("--keep-db", action="store_true", help=f"keep the {TEST_DB} database afterwards")
     p.add_argument("--no-template", action="store_true",
@@ -83,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reset", action="store_true", help="drop and re-create the demo database")
     p.add_argument("--upgrade", action="store_true", help=f"upgrade {MODULE} in the demo database first")
     p.add_argument("--detach", action="store_true", help="start server and mail sink in the background")
+    p.add_argument("--no-setup", action="store_true", help="skip the idempotent setup that runs first")
     sub.add_parser("stop", help="stop the demo server and mail sink started by `run`")
     sub.add_parser("stop-db", help="stop the project-local PostgreSQL cluster")
     sub.add_parser("lint", help="OCA's pre-commit checks (ruff, pylint-odoo, OCA hooks, eslint)")

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dev import testdb, testsummary
+from dev import bootstrap, testdb, testsummary
 from dev.common import MODULE, REPO, TEST_DB, VAR, SetupError, banner, free_port, say
 from dev.lifecycle import run_lifecycle
 from dev.odoo_runtime import Context, context, odoo_env
@@ -56,6 +56,8 @@ def run_odoo_tests(ctx: Context, log: Path, template: bool = True) -> testsummar
 
 
 def cmd_test(args) -> int:
+    if not (args.pure_only or args.no_setup):
+        prepare()
     (VAR / "logs").mkdir(parents=True, exist_ok=True)
     total = run_pure_tier()
     say(f"pure tier: {total.line()}")
@@ -68,6 +70,18 @@ def cmd_test(args) -> int:
             total.failed += 1
     print(total.line())
     return 0 if total.ok else 1
+
+
+def prepare() -> None:
+    """The idempotent setup first (seconds once done). When it cannot complete (no Odoo 19, say),
+    the tests still run: the pure tier always, the Odoo tier when it can, and the summary says."""
+    try:
+        rc = bootstrap.setup(before="test")
+    except (SetupError, OSError, subprocess.SubprocessError) as exc:
+        say(f"setup failed: {exc}")
+        rc = 1
+    if rc:
+        say("setup did not complete (see above): the tests run with what there is")
 
 
 def run_odoo_tier(args) -> testsummary.Counts:
