@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="install the dependencies into an empty database instead of copying the cached template")
     p.add_argument("--fresh-template", action="store_true",
                    help="drop the cached templates first (one is built again on this run)")
+    p.add_argument("--tags", default=f"/{MODULE}",
+                   help="Odoo's --test-tags, e.g. /client_hub:TestClientProfile (one class) or "
+                        "/client_hub:TestClientProfile.test_quote_pdf (one test); default %(default)s")
     p = sub.add_parser("run", help="demo server on 127.0.0.1, with a local mail sink")
     p.add_argument("--port", type=_port, default=_env_port("PORT", demo.DEFAULT_PORT),
                    help="HTTP port of the demo server (env PORT, default %(default)s)")

@@ -28,13 +28,13 @@ def run_pure_tier() -> testsummary.Counts:
     return total
 
 
-def run_odoo_tests(ctx: Context, log: Path, template: bool = True) -> testsummary.Counts:
+def run_odoo_tests(ctx: Context, log: Path, template: bool = True, tags: str = f"/{MODULE}") -> testsummary.Counts:
     say(f"== tier 2: Odoo — database {TEST_DB} with {MODULE}'s dependencies, install {MODULE}, "
         "run its tests and tours ==")
     if not (template and testdb.create(ctx, TEST_DB, VAR / "logs" / "test-initdb.log")):
         ctx.drop_db(TEST_DB)  # an empty database: odoo-bin installs the dependencies too
     port = free_port()
-    cmd = ctx.cmd("-d", TEST_DB, "-i", MODULE, "--test-tags", f"/{MODULE}", "--stop-after-init",
+    cmd = ctx.cmd("-d", TEST_DB, "-i", MODULE, "--test-tags", tags, "--stop-after-init",
                   "--http-interface", "127.0.0.1", "--http-port", port, "--workers", "0",
                   "--max-cron-threads", "0", "--log-level", "info", "--log-handler",
                   "odoo.addons.base.models.ir_attachment:WARNING")
@@ -99,7 +99,7 @@ def run_odoo_tier(args) -> testsummary.Counts:
     if args.fresh_template:
         dropped = testdb.drop_templates(ctx)
         say(f"dropped {len(dropped)} cached template(s) of the test database")
-    counts = run_odoo_tests(ctx, log, template=not args.no_template)
+    counts = run_odoo_tests(ctx, log, template=not args.no_template, tags=args.tags)
     say(f"odoo tier: {counts.line()} (full log: {log})")
     if counts.tours_skipped:
         banner([f"{counts.tours_skipped} browser test(s) SKIPPED: headless Chromium did not start.",
