@@ -18,8 +18,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from dev.common import REPO, VAR, say
+from dev.common import REPO, VAR, SetupError, say
 from dev.odoo_runtime import Context, odoo_env
+from dev.processes import tail
 
 CACHE_PREFIX = "chubtest"  # click-odoo-initdb drops any database named chubtest-<12 digits>-...
 CACHE_SIZE = 3
@@ -61,8 +62,10 @@ def create(ctx: Context, name: str, log: Path) -> bool:
     with log.open("w", encoding="utf-8") as fh:
         fh.write("$ " + " ".join(map(str, cmd)) + "\n")
         fh.flush()
-        subprocess.run([str(c) for c in cmd], env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=str(VAR),
-                       check=True)
+        proc = subprocess.run([str(c) for c in cmd], env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=str(VAR))
+    if proc.returncode:
+        raise SetupError(f"click-odoo-initdb could not make the test database (exit code {proc.returncode});\n"
+                         f"the end of {log}:\n" + "\n".join(tail(log)))
     made = [t for t in templates(ctx) if t.rsplit("-", 1)[-1] not in known]
     if made:
         say(f"test database {name}: dependencies installed in {time.time() - t0:.0f}s, "
