@@ -7,15 +7,15 @@ MAIL_PORT ?= 2525
 MAIL_WEB_PORT ?= 8025
 DEMO_PORTS = --port $(PORT) --mail-port $(MAIL_PORT) --mail-web-port $(MAIL_WEB_PORT)
 
-.PHONY: setup test test-pure run stop demo-reset screenshots lint i18n seed bench stop-db
+.PHONY: setup test test-pure run stop demo-reset screenshots lint hooks i18n seed bench stop-db
 
 setup:      ## install what is missing, find Odoo 19, start the project PostgreSQL
 	$(MANAGE) setup
-test:       ## both tiers; last line: N passed, N failed, N skipped
+test:       ## setup if needed, then both tiers; last line: N passed, N failed, N skipped
 	$(MANAGE) test
 test-pure:  ## only the pure-Python tier
 	$(MANAGE) test --pure-only
-run:        ## demo on http://127.0.0.1:$(PORT) (admin / admin), emails on http://127.0.0.1:$(MAIL_WEB_PORT)
+run:        ## setup if needed, then the demo on http://127.0.0.1:$(PORT) (admin / admin), emails on http://127.0.0.1:$(MAIL_WEB_PORT)
 	$(MANAGE) run $(DEMO_PORTS)
 stop:       ## stop the demo server and mail sink (after `run --detach`)
 	$(MANAGE) stop
@@ -23,8 +23,10 @@ demo-reset: ## drop and re-create the demo database, then run
 	$(MANAGE) run $(DEMO_PORTS) --reset
 screenshots: ## README screenshots from the running demo (docs/screenshots)
 	$(MANAGE) screenshots --port $(PORT)
-lint:       ## ruff + pylint-odoo (OCA rules)
+lint:       ## OCA's pre-commit checks (.pre-commit-config.yaml) over every tracked file
 	$(MANAGE) lint
+hooks:      ## install those checks as a git pre-commit hook (pre-commit install)
+	$(MANAGE) hooks
 i18n:       ## export i18n/client_hub.pot and i18n/fr.po with Odoo's tooling
 	$(MANAGE) i18n
 seed:       ## 2,000 clients x 25 invoices into database client_hub_bench

@@ -7,17 +7,11 @@ import subprocess
 import time
 
 from dev.common import MODULE, REPO, VAR, SetupError, banner, is_root, run, say
-from dev.odoo_runtime import (
-    NO_ODOO_HELP,
-    OFFICIAL_GIT,
-    ensure_venv,
-    ensure_wkhtmltopdf,
-    fetch_official_source,
-    find_odoo,
-    link_addon,
-    write_config,
-)
+from dev.odoo_runtime import link_addon, write_config
+from dev.odoo_source import NO_ODOO_HELP, OFFICIAL_GIT, fetch_official_source, find_odoo
 from dev.postgres import ensure_postgres
+from dev.python_env import ensure_venv
+from dev.wkhtmltopdf import ensure_wkhtmltopdf
 
 APT_PACKAGES = [
     "postgresql", "postgresql-client", "poppler-utils", "chromium", "git", "gettext",
@@ -35,6 +29,10 @@ def missing_apt_packages() -> list[str]:
         out = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True, text=True)
         if "install ok installed" not in out.stdout:
             missing.append(pkg)
+    # node and npm run the lint's JavaScript hooks (eslint); any install of them will do (a
+    # NodeSource `nodejs` ships its own npm, which Debian's `npm` package would conflict with)
+    if not (shutil.which("node") and shutil.which("npm")):
+        missing += ["nodejs", "npm"]
     return missing
 
 
@@ -58,7 +56,9 @@ def ensure_system_packages() -> None:
     run([*prefix, "apt-get", "install", "-y", "-q", "--no-install-recommends", *missing], env=env)
 
 
-def cmd_setup(args) -> int:
+def setup(before: str = "") -> int:
+    """Idempotent: installs only what is missing (about 3 seconds once everything is there).
+    `before` names the command it prepares (test, run), which then follows."""
     t0 = time.time()
     VAR.mkdir(exist_ok=True)
     ensure_system_packages()
@@ -74,5 +74,12 @@ def cmd_setup(args) -> int:
     db = ensure_postgres()
     conf = write_config(odoo, python, db)
     say(f"Odoo config: {conf} (addons: {link_addon() / MODULE} -> {REPO})")
-    say(f"setup done in {time.time() - t0:.0f}s. Next: `make test` or `make run`.")
+    if before:
+        say(f"setup done in {time.time() - t0:.0f}s; now `{before}`")
+    else:
+        say(f"setup done in {time.time() - t0:.0f}s. Next: `make test` or `make run`.")
     return 0
+
+
+def cmd_setup(args) -> int:
+    return setup()

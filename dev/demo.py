@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,13 +18,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from dev.common import DEMO_DB, MODULE, VAR, SetupError, banner, run, say
+from dev import bootstrap, demo_data
+from dev.common import DEMO_DB, MODULE, VAR, SetupError, say
 from dev.odoo_runtime import Context, context, odoo_env
+from dev.processes import HOST, cmdline, next_free_port, port_answers, port_busy, read_pid, stop_pid, stop_pidfile, tail
 
 DEFAULT_PORT = 8069
 DEFAULT_MAIL_PORT = 2525
 DEFAULT_MAIL_WEB_PORT = 8025
-HOST = "127.0.0.1"
 
 SERVER_PID = VAR / "demo-server.pid"
 SINK_PID = VAR / "mailsink.pid"
@@ -38,123 +38,6 @@ SINK_MARK = "mailsink.py"  # how a pid file's process is recognised (not a recyc
 
 def server_mark() -> str:
     return f"^{DEMO_DB}$"  # the demo server's --db-filter
-
-
-# Odoo's demo payment provider: installed in the demo database only, never a dependency of the
-# addon (see configure_demo_payments)
-DEMO_MODULES = f"{MODULE},payment_demo"
-
-DEMO_SEED = """
-from odoo.addons.client_hub.populate.seeder import Seeder, configure_demo_mail, configure_demo_payments
-configure_demo_mail(env, smtp_port={mail_port}, base_url={base_url!r})
-configure_demo_payments(env)
-Seeder(env, seed=2026).seed_demo(base_url={base_url!r})
-"""
-
-DEMO_MAIL = """
-from odoo.addons.client_hub.populate.seeder import configure_demo_mail, configure_demo_payments
-configure_demo_mail(env, smtp_port={mail_port}, base_url={base_url!r})
-configure_demo_payments(env)
-"""
-
-# The asset bundles of a PDF report (web.report_layout and web.minimal_layout). wkhtmltopdf fetches
-# them from the server while the seeding transaction is still open; a server that had to create
-# them then would wait for that transaction (the seeder's writes lock the company row its new
-# attachments refer to), which waits for wkhtmltopdf. So the server makes them first, here.
-REPORT_ASSETS = """
-qweb = env['ir.qweb']
-for bundle, css, js, autoprefix in (('web.report_assets_common', True, True, True),
-                                    ('web.report_assets_pdf', True, False, True),
-                                    ('web.report_assets_pdf', False, True, False)):
-    for _tag, attrs in qweb._get_asset_nodes(bundle, css=css, js=js, autoprefix=autoprefix):
-        print('ASSET', attrs.get('href') or attrs.get('src'))
-env.cr.rollback()
-"""
-
-DEMO_INFO = """
-from odoo.addons.client_hub.populate.seeder import demo_info
-print('\\n'.join(demo_info(env, {base_url!r})))
-"""
-
-
-# --------------------------------------------------------------------------------------------
-# Ports and processes
-# --------------------------------------------------------------------------------------------
-def port_busy(port: int, host: str = HOST) -> bool:
-    """True when a server could not listen on host:port (something already does)."""
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return True
-    return False
-
-
-def port_answers(port: int, host: str = HOST, timeout: float = 1.0) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
-def next_free_port(port: int, avoid: tuple[int, ...] = ()) -> int:
-    for candidate in range(port + 1, min(port + 100, 65535)):
-        if candidate not in avoid and not port_busy(candidate):
-            return candidate
-    return port + 1
-
-
-def cmdline(pid: int) -> str:
-    """The command line of a live process ('' when there is none, or it is a zombie)."""
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-    except OSError:
-        return ""
-
-
-def read_pid(path: Path, mark: str) -> int | None:
-    """The live process a pid file names, else None; a stale file (no such process, or a
-    recycled pid running something else) is removed."""
-    try:
-        pid = int(path.read_text(encoding="utf-8").split()[0])
-    except (OSError, ValueError, IndexError):
-        path.unlink(missing_ok=True)
-        return None
-    if mark not in cmdline(pid):
-        path.unlink(missing_ok=True)
-        return None
-    return pid
-
-
-def stop_pid(pid: int, name: str, timeout: float = 30) -> None:
-    """SIGTERM to the process group the process leads (it was started in a session of its own),
-    SIGKILL after `timeout` seconds."""
-    def signal_group(sig):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            if os.getpgid(pid) == pid:
-                os.killpg(pid, sig)
-            else:
-                os.kill(pid, sig)
-
-    signal_group(signal.SIGTERM)
-    deadline = time.time() + timeout
-    while cmdline(pid) and time.time() < deadline:
-        time.sleep(0.2)
-    if cmdline(pid):
-        say(f"{name} (pid {pid}) still running after {timeout:.0f}s: killing it")
-        signal_group(signal.SIGKILL)
-    say(f"stopped the {name} (pid {pid})")
-
-
-def stop_pidfile(path: Path, mark: str, name: str) -> bool:
-    pid = read_pid(path, mark)
-    if pid is None:
-        return False
-    stop_pid(pid, name)
-    path.unlink(missing_ok=True)
-    return True
 
 
 def _sink_ports(pid: int) -> tuple[int, int] | None:
@@ -172,12 +55,6 @@ def running_sink(mail_port: int, web_port: int) -> int | None:
         return pid
     return None
 
-
-def _tail(path: Path, lines: int = 15) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
-    except OSError:
-        return []
 
 
 # --------------------------------------------------------------------------------------------
@@ -236,7 +113,7 @@ def ensure_sink(python: Path, mail_port: int, web_port: int) -> None:
         if proc.poll() is not None or time.time() > deadline:
             stop_pidfile(SINK_PID, SINK_MARK, "mail sink")
             raise SetupError("the mail sink did not start; the end of its log "
-                             f"({SINK_LOG}):\n" + "\n".join(_tail(SINK_LOG)))
+                             f"({SINK_LOG}):\n" + "\n".join(tail(SINK_LOG)))
         time.sleep(0.2)
     say(f"mail sink started (pid {proc.pid}): SMTP on {HOST}:{mail_port}, "
         f"messages on http://{HOST}:{web_port} and in {MAIL_DIR}")
@@ -267,27 +144,10 @@ def wait_health(proc: subprocess.Popen, port: int, timeout: float = 300) -> None
             pass
         if proc.poll() is not None:
             raise SetupError(f"the demo server stopped while starting (exit code {proc.returncode}); "
-                             f"the end of {SERVER_LOG}:\n" + "\n".join(_tail(SERVER_LOG)))
+                             f"the end of {SERVER_LOG}:\n" + "\n".join(tail(SERVER_LOG)))
         if time.time() > deadline:
             raise SetupError(f"the demo server did not answer {url} within {timeout:.0f}s; see {SERVER_LOG}")
         time.sleep(1)
-
-
-def warm_report_assets(ctx: Context, port: int) -> None:
-    """Have the running server build the PDF report assets before the seeder renders PDFs."""
-    log = VAR / "logs" / "demo-assets.log"
-    log.unlink(missing_ok=True)
-    ctx.shell(DEMO_DB, REPORT_ASSETS, log=log)
-    urls = [ln.split()[1] for ln in log.read_text(encoding="utf-8").splitlines()
-            if ln.startswith("ASSET /")]
-    if not urls:
-        say(f"could not list the report assets (see {log}); the PDFs will build them")
-    for url in urls:
-        try:
-            with urllib.request.urlopen(f"http://{HOST}:{port}{url}", timeout=300) as response:
-                response.read()
-        except (urllib.error.URLError, OSError) as exc:
-            say(f"report asset {url}: {exc}")
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -332,28 +192,13 @@ def serve_foreground(proc: subprocess.Popen) -> int:
     return proc.returncode or 0
 
 
-# --------------------------------------------------------------------------------------------
-# Commands
-# --------------------------------------------------------------------------------------------
-def show_banner(ctx: Context, args, base_url: str, configure: bool) -> None:
-    info = VAR / "logs" / "demo-info.log"
-    info.unlink(missing_ok=True)
-    script = (DEMO_MAIL.format(mail_port=args.mail_port, base_url=base_url) if configure else "")
-    if ctx.shell(DEMO_DB, script + DEMO_INFO.format(base_url=base_url), log=info) != 0:
-        raise SetupError(f"configuring the demo's mail or reading its info failed; see {info}")
-    demo_lines = [ln[5:] for ln in info.read_text(encoding="utf-8").splitlines() if ln.startswith("DEMO ")]
-    banner([f"client_hub demo: {base_url}/odoo   (database {DEMO_DB})",
-            "Backend login: admin / admin",
-            *[ln for ln in demo_lines if "/portal/magic/" not in ln],
-            f"Emails the demo sends: http://{HOST}:{args.mail_web_port}   (files: {MAIL_DIR}/*.eml)"])
-    for line in demo_lines:  # too long for the banner
-        if "/portal/magic/" in line:
-            label, url = line.rsplit(": ", 1)
-            say(f"{label} (open it in a private window):\n{url}\n")
-
 
 def cmd_run(args) -> int:
     preflight(args)  # before anything else: no database work when the demo could not start
+    if not args.no_setup:
+        rc = bootstrap.setup(before="run")  # idempotent: seconds once done
+        if rc:
+            return rc
     ctx = context(require=True)
     (VAR / "logs").mkdir(parents=True, exist_ok=True)
     base_url = f"http://{HOST}:{args.port}"
@@ -367,22 +212,17 @@ def cmd_run(args) -> int:
         if fresh:
             say(f"creating demo database {DEMO_DB}: install {MODULE}, start the mail sink and the server, "
                 "then seed the demo clients")
-            run(ctx.cmd("-d", DEMO_DB, "-i", DEMO_MODULES, "--stop-after-init", "--no-http"), env=odoo_env(),
-                cwd=str(VAR))
+            demo_data.install(ctx)
         elif args.upgrade:
-            say(f"upgrading {MODULE} in {DEMO_DB}")
-            run(ctx.cmd("-d", DEMO_DB, "-i", "payment_demo", "-u", MODULE, "--stop-after-init", "--no-http"),
-                env=odoo_env(), cwd=str(VAR))
+            demo_data.upgrade(ctx)
         ensure_sink(ctx.python, args.mail_port, args.mail_web_port)
         proc = start_server(ctx, args)
         wait_health(proc, args.port)
         if fresh:
-            warm_report_assets(ctx, args.port)
-            say("seeding the demo (invoices rendered and emailed through the running server)...")
-            if ctx.shell(DEMO_DB, DEMO_SEED.format(mail_port=args.mail_port, base_url=base_url)) != 0:
-                raise SetupError("seeding the demo database failed (see above)")
+            demo_data.warm_report_assets(ctx, args.port)
+            demo_data.seed(ctx, args.mail_port, base_url)
         made = True
-        show_banner(ctx, args, base_url, configure=not fresh)
+        demo_data.show_banner(ctx, args, base_url, configure=not fresh, mail_dir=MAIL_DIR)
         if args.detach:
             keep = True
             say(f"demo server (pid {proc.pid}, log {SERVER_LOG}) and mail sink run in the background; "

@@ -26,24 +26,21 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 import urllib.error
 import urllib.request
-from email import policy
-from email.message import EmailMessage
-from email.utils import formatdate, getaddresses, make_msgid
 from pathlib import Path
 
-from dev import mailsink
+from dev import mailbox
 from dev.common import TEST_DB, VAR, free_port
+from dev.e2e_mail import addresses, client_answer, find_reply
+from dev.e2e_scripts import ALIAS_DOMAIN, CHECK, SETUP, SUPPORT
 from dev.odoo_runtime import Context, odoo_env
+from dev.processes import HOST, port_answers
 
-HOST = "127.0.0.1"
-ALIAS_DOMAIN = "hub.example"
-SUPPORT = f"support@{ALIAS_DOMAIN}"
+SINK_SCRIPT = Path(__file__).resolve().with_name("mailsink.py")
 MAILGATE = Path("addons/mail/static/scripts/odoo-mailgate.py")  # inside Odoo's source
 LOGS = VAR / "logs"
 SINK_LOG = LOGS / "e2e-mailsink.log"
@@ -58,92 +55,10 @@ STEPS = (
     "support e2e: the answer is public in the ticket, by the contact, and back on the team's side",
 )
 
-# `odoo shell`: everything the round trip needs, committed; the mail queue is processed at the end.
-SETUP = """
-import datetime, json
-from markupsafe import Markup
-from odoo import Command
-tag = {tag!r}
-Domain = env['mail.alias.domain']
-domain = Domain.search([('name', '=', {alias_domain!r})], limit=1) or Domain.create(
-    {{'name': {alias_domain!r}, 'catchall_alias': 'catchall', 'bounce_alias': 'bounce'}})
-env.company.alias_domain_id = domain
-ICP = env['ir.config_parameter'].sudo()
-ICP.set_param('web.base.url', {base_url!r})
-ICP.set_param('web.base.url.freeze', 'True')
-# the lifecycle's rate-limit check just spent this address's failures: the sign-in link opened
-# below must not meet its 429
-env['client_hub.magic.link.attempt'].sudo().search([('ip', '=', {host!r})]).unlink()
-# only our SMTP sink: any other outgoing server is switched off for this database
-env['ir.mail_server'].search([]).active = False
-env['ir.mail_server'].create({{
-    'name': 'e2e SMTP sink ' + tag, 'smtp_host': {host!r}, 'smtp_port': {smtp_port}, 'smtp_encryption': 'none',
-    'smtp_authentication': 'login', 'sequence': 1}})
-Users = env['res.users'].with_context(no_reset_password=True)
-agent = Users.create({{
-    'name': 'Alex Agent', 'login': 'agent.' + tag, 'email': 'alex.agent.' + tag + '@' + {alias_domain!r},
-    'group_ids': [Command.set([env.ref('base.group_user').id, env.ref('helpdesk_mgmt.group_helpdesk_user').id])]}})
-gateway = Users.create({{
-    'name': 'Mail Gateway ' + tag, 'login': 'mailgate.' + tag,
-    'group_ids': [Command.set([env.ref('base.group_user').id])]}})
-key = env['res.users.apikeys'].with_user(gateway)._generate(
-    'rpc', 'odoo-mailgate (e2e check)', datetime.datetime.now() + datetime.timedelta(days=1))
-Team = env['helpdesk.ticket.team']
-team = Team.search([('alias_name', '=', 'support'), ('alias_domain_id', '=', domain.id)], limit=1)
-if not team:
-    team = Team.create({{
-        'name': 'Client Support', 'alias_name': 'support', 'alias_domain_id': domain.id}})
-team.user_ids = [Command.link(agent.id)]
-client = env['res.partner'].create({{'name': 'E2E Client SA ' + tag, 'is_company': True,
-                                     'email': 'office.' + tag + '@client.example'}})
-contact = env['res.partner'].create({{'name': 'Ana Client', 'parent_id': client.id,
-                                      'email': 'ana.' + tag + '@client.example'}})
-ticket = env['helpdesk.ticket'].create({{
-    'name': 'Wrong billing address ' + tag, 'description': '<p>Our address changed.</p>',
-    'team_id': team.id, 'partner_id': contact.id}})
-env.cr.commit()
-ticket.with_user(agent).with_context(mail_notify_force_send=False).message_post(
-    body=Markup('<p>Thanks, we updated it. Could you confirm the new address? %s</p>') % tag,
-    message_type='comment', subtype_xmlid='mail.mt_comment', partner_ids=contact.ids)
-env.cr.commit()
-awaiting = env['helpdesk.ticket'].with_user(agent).client_hub_awaiting_count()
-queued = env['mail.mail'].search_count([('state', '=', 'outgoing')])
-env['mail.mail'].process_email_queue()
-env.cr.commit()
-failed = env['mail.mail'].search([('state', '=', 'exception')]).mapped('failure_reason')
-print('E2E_SETUP ' + json.dumps({{
-    'ticket': ticket.id, 'contact': contact.id, 'contact_email': contact.email, 'agent': agent.id,
-    'gateway': gateway.id, 'key': key, 'awaiting': awaiting, 'waiting': ticket.client_hub_waiting,
-    'queued': queued, 'failed': failed}}))
-"""
-
-CHECK = """
-import json
-ticket = env['helpdesk.ticket'].browse({ticket})
-message = env['mail.message'].search([('message_id', '=', {message_id!r})])
-comment = env.ref('mail.mt_comment')
-agent = env['res.users'].browse({agent})
-print('E2E_CHECK ' + json.dumps({{
-    'found': len(message), 'res': [message.model, message.res_id] if message else None,
-    'author': message.author_id.id, 'author_name': message.author_id.name, 'type': message.message_type,
-    'internal': message.is_internal, 'subtype_comment': message.subtype_id == comment,
-    'answer_in_body': {answer!r} in (message.body or ''),
-    'waiting': ticket.client_hub_waiting,
-    'awaiting': env['helpdesk.ticket'].with_user(agent).client_hub_awaiting_count()}}))
-"""
-
 
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
-def _port_answers(port: int) -> bool:
-    try:
-        with socket.create_connection((HOST, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def _http_status(url: str, timeout: float = 30) -> tuple[int, str]:
     """Status and Location of a GET, redirects not followed."""
 
@@ -180,55 +95,6 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
-def _addresses(value: str) -> list[str]:
-    return [addr.lower() for _name, addr in getaddresses([value or ""]) if addr]
-
-
-def find_reply(folder: Path, recipient: str, marker: str, timeout: float = 30) -> Path | None:
-    """The .eml the sink stored for ``recipient`` whose body carries ``marker``."""
-    deadline = time.time() + timeout
-    while True:
-        for path in mailsink.messages(folder):
-            msg = mailsink.read_message(path)
-            html_body, text_body = mailsink.bodies(msg)
-            if recipient.lower() in _addresses(str(msg.get("X-Envelope-To", ""))) and marker in html_body + text_body:
-                return path
-        if time.time() > deadline:
-            return None
-        time.sleep(0.5)
-
-
-def client_answer(original: EmailMessage, sender: str, answer: str) -> bytes:
-    """The answer a mail client writes to ``original``: Re: subject, threading headers
-    (RFC 5322: References = the original's References, then its Message-Id), To = its Reply-To,
-    the answer on top and the original quoted below, as text and as HTML."""
-    subject = str(original.get("Subject", ""))
-    msg_id = str(original.get("Message-Id", "")).strip()
-    references = str(original.get("References", "")).split()
-    references = " ".join(references if msg_id in references else [*references, msg_id])
-    html_body, text_body = mailsink.bodies(original)
-    inner = re.search(r"<body[^>]*>(.*)</body>", html_body, re.DOTALL | re.IGNORECASE)
-    html_body = inner.group(1) if inner else html_body  # what a mail client quotes: the body's content
-    if not text_body:
-        text_body = re.sub(r"<[^>]+>", "", html_body)
-    cite = f"On {original.get('Date', '')}, {original.get('From', '')} wrote:"
-    quoted = "\n".join("> " + line if line else ">" for line in text_body.strip().splitlines())
-    message = EmailMessage(policy=policy.SMTP)
-    message["From"] = sender
-    message["To"] = str(original.get("Reply-To") or original.get("From"))
-    message["Subject"] = subject if subject.lower().startswith("re:") else f"Re: {subject}"
-    message["Date"] = formatdate(localtime=True)
-    message["Message-Id"] = make_msgid(domain="client.example")
-    message["In-Reply-To"] = msg_id
-    message["References"] = references
-    message["User-Agent"] = "client_hub e2e check"
-    message.set_content(f"{answer}\n\n{cite}\n{quoted}\n", cte="quoted-printable")
-    message.add_alternative(
-        f"<div>{answer}</div><br><div class='moz-cite-prefix'>{cite}</div>"
-        f"<blockquote type='cite'>{html_body or text_body}</blockquote>", subtype="html", cte="quoted-printable")
-    return message.as_bytes()
-
-
 # --------------------------------------------------------------------------------------------
 # The check
 # --------------------------------------------------------------------------------------------
@@ -259,12 +125,12 @@ def _start_sink(ctx: Context, folder: Path, processes: list) -> int:
     smtp_port, web_port = free_port(), free_port()
     with SINK_LOG.open("w", encoding="utf-8") as fh:
         sink = subprocess.Popen(
-            [str(ctx.python), str(Path(mailsink.__file__).resolve()), "--smtp-port", str(smtp_port),
+            [str(ctx.python), str(SINK_SCRIPT), "--smtp-port", str(smtp_port),
              "--web-port", str(web_port), "--dir", str(folder), "--host", HOST],
             stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=str(VAR), start_new_session=True)
     processes.append(sink)
     deadline = time.time() + 30
-    while not (_port_answers(smtp_port) and _port_answers(web_port)):
+    while not (port_answers(smtp_port) and port_answers(web_port)):
         if sink.poll() is not None or time.time() > deadline:
             tail = " | ".join(SINK_LOG.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-2:])
             raise OSError(f"the SMTP sink did not start (aiosmtpd missing in {ctx.python}?), see {SINK_LOG}: {tail}")
@@ -306,16 +172,16 @@ def _round_trip(ctx: Context, folder: Path, processes: list, results: list) -> N
                                          f"see {SETUP_LOG} and {SINK_LOG}"))
         return
     shutil.copyfile(path, LOGS / "e2e-reply.eml")
-    original = mailsink.read_message(path)
-    urls = [u for u in mailsink.links(*mailsink.bodies(original)) if mailsink.MAGIC in u]
-    reply_to = _addresses(str(original.get("Reply-To", "")))
+    original = mailbox.read_message(path)
+    urls = [u for u in mailbox.links(*mailbox.bodies(original)) if mailbox.MAGIC in u]
+    reply_to = addresses(str(original.get("Reply-To", "")))
     link_status, location = _http_status(urls[0]) if urls else (0, "")
     lands = link_status == 303 and re.search(rf"/my/ticket/{setup['ticket']}\b", location) is not None
     ok = bool(urls) and SUPPORT in reply_to and lands and setup["waiting"] == "client"
     results.append((STEPS[0], ok,
                     f"{len(urls)} sign-in link(s), the first answered {link_status} to {location or '-'}; "
                     f"Reply-To {original.get('Reply-To', '-')}; ticket awaiting {setup['waiting']}; "
-                    f"{len(mailsink.messages(folder))} email(s) in the sink"))
+                    f"{len(mailbox.messages(folder))} email(s) in the sink"))
     if not ok:
         return
 

@@ -5,7 +5,7 @@ import shutil
 
 from dev.common import MODULE, REPO, VAR, run, say
 from dev.odoo_runtime import context, odoo_env
-from lib import po  # stays in lib/: the Odoo tier's tests/test_i18n.py imports it as well
+from lib import po  # the addon's PO reader (its Odoo test tests/test_i18n.py uses it too)
 
 
 def cmd_i18n(args) -> int:

@@ -5,7 +5,8 @@
     python3 dev/manage.py test      pure-Python tier, then the Odoo tier (tests + tours + lifecycle)
     python3 dev/manage.py run       demo database on http://127.0.0.1:8069, with a mail sink
     python3 dev/manage.py stop      stop a detached demo server and its mail sink
-    python3 dev/manage.py lint      ruff + pylint-odoo
+    python3 dev/manage.py lint      OCA's pre-commit checks (ruff, pylint-odoo, OCA hooks, eslint)
+    python3 dev/manage.py hooks     install them as a git pre-commit hook
     python3 dev/manage.py i18n      export i18n/client_hub.pot and refresh i18n/fr.po with Odoo's tooling
     python3 dev/manage.py seed      seed N clients x M invoices into a database (benchmarks)
     python3 dev/manage.py bench     run the scripts under bench/
@@ -63,8 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("setup", help="install what is missing, find Odoo 19, start PostgreSQL")
     p = sub.add_parser("test", help="both tiers; the last line is `N passed, N failed, N skipped`")
     p.add_argument("--pure-only", action="store_true", help="only the pure-Python tier")
+    p.add_argument("--no-setup", action="store_true", help="skip the idempotent setup that runs first")
     p.add_argument("--no-lifecycle", action="store_true", help="skip the upgrade/uninstall checks")
     p.add_argument("--keep-db", action="store_true", help=f"keep the {TEST_DB} database afterwards")
+    p.add_argument("--no-template", action="store_true",
+                   help="install the dependencies into an empty database instead of copying the cached template")
+    p.add_argument("--fresh-template", action="store_true",
+                   help="drop the cached templates first (one is built again on this run)")
+    p.add_argument("--tags", default=f"/{MODULE}",
+                   help="Odoo's --test-tags, e.g. /client_hub:TestClientProfile (one class) or "
+                        "/client_hub:TestClientProfile.test_quote_pdf (one test); default %(default)s")
     p = sub.add_parser("run", help="demo server on 127.0.0.1, with a local mail sink")
     p.add_argument("--port", type=_port, default=_env_port("PORT", demo.DEFAULT_PORT),
                    help="HTTP port of the demo server (env PORT, default %(default)s)")
@@ -78,9 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reset", action="store_true", help="drop and re-create the demo database")
     p.add_argument("--upgrade", action="store_true", help=f"upgrade {MODULE} in the demo database first")
     p.add_argument("--detach", action="store_true", help="start server and mail sink in the background")
+    p.add_argument("--no-setup", action="store_true", help="skip the idempotent setup that runs first")
     sub.add_parser("stop", help="stop the demo server and mail sink started by `run`")
     sub.add_parser("stop-db", help="stop the project-local PostgreSQL cluster")
-    sub.add_parser("lint", help="ruff + pylint-odoo")
+    sub.add_parser("lint", help="OCA's pre-commit checks (ruff, pylint-odoo, OCA hooks, eslint)")
+    sub.add_parser("hooks", help="install the lint as a git pre-commit hook (pre-commit install)")
     sub.add_parser("i18n", help="export i18n/client_hub.pot and i18n/fr.po with Odoo's tooling")
     p = sub.add_parser("seed", help="seed clients and invoices (benchmarks)")
     p.add_argument("--db", default="client_hub_bench")
@@ -106,6 +117,7 @@ HANDLERS = {
     "stop": demo.cmd_stop,
     "stop-db": postgres.cmd_stop_db,
     "lint": lint.cmd_lint,
+    "hooks": lint.cmd_hooks,
     "i18n": i18n.cmd_i18n,
     "seed": seed.cmd_seed,
     "bench": seed.cmd_bench,

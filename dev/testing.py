@@ -6,10 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dev import testsummary
+from dev import bootstrap, testdb, testsummary
 from dev.common import MODULE, REPO, TEST_DB, VAR, SetupError, banner, free_port, say
 from dev.lifecycle import run_lifecycle
-from dev.odoo_runtime import Context, context, find_odoo, odoo_env, wkhtmltopdf_ok
+from dev.odoo_runtime import Context, context, odoo_env
+from dev.odoo_source import find_odoo
+from dev.wkhtmltopdf import wkhtmltopdf_ok
 
 # The pure tier: the addon's framework-free logic (lib/, manifest, i18n files) and the tooling's own
 # tests. Each folder is discovered on its own (test modules are imported by their file name).
@@ -26,11 +28,13 @@ def run_pure_tier() -> testsummary.Counts:
     return total
 
 
-def run_odoo_tests(ctx: Context, log: Path) -> testsummary.Counts:
-    say(f"== tier 2: Odoo — fresh database {TEST_DB}, install {MODULE}, run its tests and tours ==")
-    ctx.drop_db(TEST_DB)
+def run_odoo_tests(ctx: Context, log: Path, template: bool = True, tags: str = f"/{MODULE}") -> testsummary.Counts:
+    say(f"== tier 2: Odoo — database {TEST_DB} with {MODULE}'s dependencies, install {MODULE}, "
+        "run its tests and tours ==")
+    if not (template and testdb.create(ctx, TEST_DB, VAR / "logs" / "test-initdb.log")):
+        ctx.drop_db(TEST_DB)  # an empty database: odoo-bin installs the dependencies too
     port = free_port()
-    cmd = ctx.cmd("-d", TEST_DB, "-i", MODULE, "--test-tags", f"/{MODULE}", "--stop-after-init",
+    cmd = ctx.cmd("-d", TEST_DB, "-i", MODULE, "--test-tags", tags, "--stop-after-init",
                   "--http-interface", "127.0.0.1", "--http-port", port, "--workers", "0",
                   "--max-cron-threads", "0", "--log-level", "info", "--log-handler",
                   "odoo.addons.base.models.ir_attachment:WARNING")
@@ -52,6 +56,8 @@ def run_odoo_tests(ctx: Context, log: Path) -> testsummary.Counts:
 
 
 def cmd_test(args) -> int:
+    if not (args.pure_only or args.no_setup):
+        prepare()
     (VAR / "logs").mkdir(parents=True, exist_ok=True)
     total = run_pure_tier()
     say(f"pure tier: {total.line()}")
@@ -66,6 +72,18 @@ def cmd_test(args) -> int:
     return 0 if total.ok else 1
 
 
+def prepare() -> None:
+    """The idempotent setup first (seconds once done). When it cannot complete (no Odoo 19, say),
+    the tests still run: the pure tier always, the Odoo tier when it can, and the summary says."""
+    try:
+        rc = bootstrap.setup(before="test")
+    except (SetupError, OSError, subprocess.SubprocessError) as exc:
+        say(f"setup failed: {exc}")
+        rc = 1
+    if rc:
+        say("setup did not complete (see above): the tests run with what there is")
+
+
 def run_odoo_tier(args) -> testsummary.Counts:
     try:
         ctx = context(require=True)
@@ -78,7 +96,10 @@ def run_odoo_tier(args) -> testsummary.Counts:
         banner(["wkhtmltopdf (patched Qt) missing in var/wkhtmltox: real-PDF tests will fail.",
                 "Run `make setup` first."])
     log = VAR / "logs" / "test-odoo.log"
-    counts = run_odoo_tests(ctx, log)
+    if args.fresh_template:
+        dropped = testdb.drop_templates(ctx)
+        say(f"dropped {len(dropped)} cached template(s) of the test database")
+    counts = run_odoo_tests(ctx, log, template=not args.no_template, tags=args.tags)
     say(f"odoo tier: {counts.line()} (full log: {log})")
     if counts.tours_skipped:
         banner([f"{counts.tours_skipped} browser test(s) SKIPPED: headless Chromium did not start.",

@@ -13,7 +13,7 @@ import unittest
 from pathlib import Path
 from unittest import mock
 
-from dev import demo, manage
+from dev import demo, manage, processes
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -49,7 +49,7 @@ class DemoCase(unittest.TestCase):
                                 start_new_session=True)
         self.addCleanup(lambda: (proc.poll() is None and proc.kill(), proc.wait()))
         deadline = time.time() + 10
-        while marks and marks[0] not in demo.cmdline(proc.pid) and time.time() < deadline:
+        while marks and marks[0] not in processes.cmdline(proc.pid) and time.time() < deadline:
             time.sleep(0.05)
         return proc
 
@@ -71,10 +71,10 @@ class TestPorts(DemoCase):
         busy = listening_socket()
         self.addCleanup(busy.close)
         port = busy.getsockname()[1]
-        free = demo.next_free_port(port)
+        free = processes.next_free_port(port)
         with mock.patch.object(demo, "context", side_effect=AssertionError("no database work")):
             rc, text = self.main("run", "--port", str(free), "--mail-port", str(port),
-                                 "--mail-web-port", str(demo.next_free_port(free)))
+                                 "--mail-web-port", str(processes.next_free_port(free)))
         self.assertEqual(rc, 2)
         self.assertIn(f"Port {port} (the demo's mail sink, SMTP) is busy", text)
         self.assertIn("make run MAIL_PORT=", text)
@@ -97,11 +97,11 @@ class TestPorts(DemoCase):
         busy = listening_socket()
         self.addCleanup(busy.close)
         port = busy.getsockname()[1]
-        self.assertTrue(demo.port_busy(port))
-        self.assertTrue(demo.port_answers(port))
+        self.assertTrue(processes.port_busy(port))
+        self.assertTrue(processes.port_answers(port))
         busy.close()
-        self.assertFalse(demo.port_busy(port))
-        self.assertFalse(demo.port_answers(port))
+        self.assertFalse(processes.port_busy(port))
+        self.assertFalse(processes.port_answers(port))
 
 
 class TestStop(DemoCase):

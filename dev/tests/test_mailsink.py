@@ -12,7 +12,7 @@ import urllib.request
 from email.message import EmailMessage
 from pathlib import Path
 
-from dev import mailsink, odoo_runtime
+from dev import mailbox, mailsink, mailsink_web, odoo_source
 from dev.common import free_port
 
 MAGIC = "http://127.0.0.1:8069/portal/magic/eyJhbGciOi.abc.def?redirect=/my/invoices/7"
@@ -47,10 +47,10 @@ class TestReading(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.dir, ignore_errors=True)
 
     def test_store_and_summarize(self):
-        path = mailsink.store(self.dir, invoice_email().as_bytes(), "bounce@northwind.example",
+        path = mailbox.store(self.dir, invoice_email().as_bytes(), "bounce@northwind.example",
                               ["julie.peeters@zygomatic.example", "bcc@example.com"])
         self.assertRegex(path.name, r"^\d{8}-\d{6}-\d{6}-\d{4}\.eml$")
-        summary = mailsink.summarize(path)
+        summary = mailbox.summarize(path)
         self.assertEqual(summary.error, "")
         self.assertIn("billing@northwind.example", summary.sender)
         self.assertIn("julie.peeters@zygomatic.example", summary.to)
@@ -63,43 +63,43 @@ class TestReading(unittest.TestCase):
         self.assertIn(b"X-Envelope-To: julie.peeters@zygomatic.example, bcc@example.com\r\n", raw)
 
     def test_envelope_cannot_inject_headers(self):
-        path = mailsink.store(self.dir, b"Subject: hi\r\n\r\nbody", "a@b.c\r\nX-Evil: 1", ["d@e.f"])
+        path = mailbox.store(self.dir, b"Subject: hi\r\n\r\nbody", "a@b.c\r\nX-Evil: 1", ["d@e.f"])
         self.assertNotIn(b"\nX-Evil", path.read_bytes())
 
     def test_broken_messages_are_listed(self):
-        paths = [mailsink.store(self.dir, raw, None, []) for raw in BROKEN]
+        paths = [mailbox.store(self.dir, raw, None, []) for raw in BROKEN]
         for path in paths:
-            summary = mailsink.summarize(path)
+            summary = mailbox.summarize(path)
             self.assertEqual(summary.name, path.name)
-            mailsink.message_page(path)  # never raises
-            mailsink.body_document(path)
-        page = mailsink.index_page(self.dir)
+            mailsink_web.message_page(path)  # never raises
+            mailsink_web.body_document(path)
+        page = mailsink_web.index_page(self.dir)
         for path in paths:
             self.assertIn(path.name, page)
 
     def test_newest_first(self):
-        first = mailsink.store(self.dir, b"Subject: Older one\r\n\r\n1", None, [])
-        second = mailsink.store(self.dir, b"Subject: Newer one\r\n\r\n2", None, [])
+        first = mailbox.store(self.dir, b"Subject: Older one\r\n\r\n1", None, [])
+        second = mailbox.store(self.dir, b"Subject: Newer one\r\n\r\n2", None, [])
         (self.dir / ".half.eml.part").write_bytes(b"Subject: half")  # being written: not listed
-        self.assertEqual(mailsink.messages(self.dir), [second, first])
-        page = mailsink.index_page(self.dir)
+        self.assertEqual(mailbox.messages(self.dir), [second, first])
+        page = mailsink_web.index_page(self.dir)
         self.assertLess(page.index("Newer one"), page.index("Older one"))
         self.assertNotIn("half", page)
 
     def test_pages_escape_and_sandbox(self):
         msg = invoice_email()
         msg.replace_header("Subject", "<img src=x onerror=alert(1)>")
-        path = mailsink.store(self.dir, msg.as_bytes(), None, [])
-        index = mailsink.index_page(self.dir)
+        path = mailbox.store(self.dir, msg.as_bytes(), None, [])
+        index = mailsink_web.index_page(self.dir)
         self.assertNotIn("<img src=x", index)
         self.assertIn("&lt;img src=x", index)
         self.assertIn("class=magic", index)  # the sign-in link stands out
-        page = mailsink.message_page(path)
+        page = mailsink_web.message_page(path)
         self.assertIn("<iframe sandbox=", page)
         self.assertIn(f"/raw/{path.name}", page)
         self.assertIn("INV_2026_00007.pdf", page)
         self.assertNotIn("<script>", page)
-        body = mailsink.body_document(path)
+        body = mailsink_web.body_document(path)
         self.assertIn("<base target='_blank'>", body)
         self.assertIn("Voir la facture", body)
 
@@ -108,9 +108,9 @@ class TestWebPage(unittest.TestCase):
     def setUp(self):
         self.dir = Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, self.dir, ignore_errors=True)
-        self.path = mailsink.store(self.dir, invoice_email().as_bytes(), None, [])
-        mailsink.store(self.dir, BROKEN[1], None, [])
-        self.server = mailsink.web_server(self.dir, 0)
+        self.path = mailbox.store(self.dir, invoice_email().as_bytes(), None, [])
+        mailbox.store(self.dir, BROKEN[1], None, [])
+        self.server = mailsink_web.web_server(self.dir, 0)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.addCleanup(self.server.server_close)
         self.addCleanup(self.server.shutdown)
@@ -150,7 +150,7 @@ class TestWebPage(unittest.TestCase):
 
 def python_with_aiosmtpd():
     import sys
-    for python in [Path(sys.executable), *odoo_runtime.venv_candidates()]:
+    for python in [Path(sys.executable), *odoo_source.venv_candidates()]:
         if python.exists() and subprocess.run([str(python), "-c", "import aiosmtpd"],
                                               capture_output=True, check=False).returncode == 0:
             return python

@@ -1,11 +1,13 @@
 """How the developer commands find Odoo 19 and what they say when they can't."""
+import contextlib
+import io
 import os
 import tempfile
 import unittest
 from pathlib import Path
 from unittest import mock
 
-from dev import bootstrap, manage, odoo_runtime, testing, testsummary
+from dev import bootstrap, demo, manage, odoo_runtime, odoo_source, testing, testsummary
 from dev.common import SetupError
 
 
@@ -23,10 +25,10 @@ class TestFindOdoo(unittest.TestCase):
     def setUp(self):
         nowhere = Path(tempfile.mkdtemp())
         patches = [
-            mock.patch.object(odoo_runtime, "CONVENTIONAL_SRC", nowhere / "19.0"),
-            mock.patch.object(odoo_runtime, "VAR", nowhere / "var"),
-            mock.patch.object(odoo_runtime, "venv_candidates", lambda: []),
-            mock.patch.object(odoo_runtime, "_python_imports", lambda python, code: None),
+            mock.patch.object(odoo_source, "CONVENTIONAL_SRC", nowhere / "19.0"),
+            mock.patch.object(odoo_source, "VAR", nowhere / "var"),
+            mock.patch.object(odoo_source, "venv_candidates", lambda: []),
+            mock.patch.object(odoo_source, "probe_python", lambda python, code: None),
             mock.patch.dict(os.environ, {}, clear=False),
         ]
         for p in patches:
@@ -37,7 +39,7 @@ class TestFindOdoo(unittest.TestCase):
     def test_odoo_src_first(self):
         src = fake_odoo(19)
         os.environ["ODOO_SRC"] = str(src)
-        odoo = odoo_runtime.find_odoo()
+        odoo = odoo_source.find_odoo()
         self.assertEqual(odoo.src, src.resolve())
         self.assertIn("ODOO_SRC", odoo.origin)
         self.assertEqual(odoo.command[-1], str(src.resolve() / "odoo-bin"))
@@ -46,53 +48,70 @@ class TestFindOdoo(unittest.TestCase):
     def test_odoo_src_wrong_version_is_an_error(self):
         os.environ["ODOO_SRC"] = str(fake_odoo(18))
         with self.assertRaisesRegex(SetupError, "found Odoo 18"):
-            odoo_runtime.find_odoo()
+            odoo_source.find_odoo()
         os.environ["ODOO_SRC"] = tempfile.mkdtemp()
         with self.assertRaisesRegex(SetupError, "release.py missing"):
-            odoo_runtime.find_odoo()
+            odoo_source.find_odoo()
 
     def test_conventional_location(self):
         src = fake_odoo(19)
-        with mock.patch.object(odoo_runtime, "CONVENTIONAL_SRC", src):
-            odoo = odoo_runtime.find_odoo()
+        with mock.patch.object(odoo_source, "CONVENTIONAL_SRC", src):
+            odoo = odoo_source.find_odoo()
         self.assertEqual(odoo.src, src)
         self.assertIn("conventional", odoo.origin)
 
     def test_importable_odoo(self):
         src = fake_odoo(19)
         answer = f"19 {src}"
-        with mock.patch.object(odoo_runtime, "_python_imports", lambda python, code: answer if "release" in code else None):
-            odoo = odoo_runtime.find_odoo()
+        with mock.patch.object(odoo_source, "probe_python", lambda python, code: answer if "release" in code else None):
+            odoo = odoo_source.find_odoo()
         self.assertIn("importable", odoo.origin)
         self.assertEqual(odoo.src, src)
 
     def test_nothing_found_explains_every_option(self):
-        self.assertIsNone(odoo_runtime.find_odoo())
-        text = odoo_runtime.NO_ODOO_HELP.format(url=odoo_runtime.OFFICIAL_GIT)
+        self.assertIsNone(odoo_source.find_odoo())
+        text = odoo_source.NO_ODOO_HELP.format(url=odoo_source.OFFICIAL_GIT)
         for option in ("ODOO_SRC", "/opt/odoo/19.0", "import odoo", "official source", "make setup"):
             self.assertIn(option, text)
 
     def test_test_command_skips_odoo_tier_loudly(self):
         """Without Odoo, `test` runs the pure tier, says why the Odoo tier was skipped, and
         still ends with the summary line."""
-        import contextlib
-        import io
         out = io.StringIO()
+        setup = mock.Mock(return_value=2)  # what setup answers without Odoo (its banner aside)
         with mock.patch.object(testing, "run_pure_tier", lambda: testsummary.Counts(4, 0, 0)), \
                 mock.patch.object(testing.Path, "mkdir", lambda *a, **k: None), \
+                mock.patch.object(bootstrap, "setup", setup), \
                 contextlib.redirect_stdout(out):
             rc = manage.main(["test"])
         text = out.getvalue()
+        setup.assert_called_once_with(before="test")  # `make test` prepares itself first
+        self.assertIn("setup did not complete", text)
         self.assertEqual(rc, 0)
         self.assertIn("ODOO TIER SKIPPED", text)
         self.assertIn("No Odoo 19 was found", text)
         self.assertEqual(text.strip().splitlines()[-1], "4 passed, 0 failed, 0 skipped")
 
 
+class TestCommandsSetUpFirst(unittest.TestCase):
+    def test_pure_only_and_no_setup_skip_it(self):
+        for argv in (["test", "--pure-only"], ["test", "--no-setup", "--pure-only"]):
+            with mock.patch.object(bootstrap, "setup", side_effect=AssertionError("no setup")), \
+                    mock.patch.object(testing, "run_pure_tier", lambda: testsummary.Counts(1, 0, 0)), \
+                    contextlib.redirect_stdout(io.StringIO()):
+                self.assertEqual(manage.main(argv), 0)
+
+    def test_run_stops_when_setup_cannot_complete(self):
+        with mock.patch.object(demo, "preflight", lambda args: None), \
+                mock.patch.object(bootstrap, "setup", mock.Mock(return_value=2)) as setup, \
+                mock.patch.object(demo, "context", side_effect=AssertionError("no database work")), \
+                contextlib.redirect_stdout(io.StringIO()):
+            self.assertEqual(manage.main(["run"]), 2)
+        setup.assert_called_once_with(before="run")
+
+
 class TestSetupWithoutOdoo(TestFindOdoo):
     def test_setup_says_what_is_missing(self):
-        import contextlib
-        import io
         out = io.StringIO()
         os.environ["CLIENT_HUB_NO_FETCH"] = "1"
         self.addCleanup(os.environ.pop, "CLIENT_HUB_NO_FETCH", None)

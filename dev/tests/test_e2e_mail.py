@@ -1,4 +1,4 @@
-"""The end-to-end support check's own logic (no Odoo): the client's answer is written as a mail
+"""The end-to-end support check's mail side (no Odoo): the client's answer is written as a mail
 client writes it, and the agent's reply is found among what the sink stored."""
 import email
 import email.policy
@@ -8,7 +8,7 @@ import unittest
 from email.message import EmailMessage
 from pathlib import Path
 
-from dev import e2e_support, mailsink
+from dev import e2e_mail, mailbox
 
 MAGIC = "http://127.0.0.1:8069/portal/magic/eyJhbGciOi.abc.def?redirect=%2Fmy%2Fticket%2F7"
 
@@ -31,7 +31,7 @@ def agent_reply(marker="Could you confirm?") -> EmailMessage:
 
 class TestClientAnswer(unittest.TestCase):
     def setUp(self):
-        raw = e2e_support.client_answer(agent_reply(), "Ana Client <ana@client.example>", "Yes, confirmed.")
+        raw = e2e_mail.client_answer(agent_reply(), "Ana Client <ana@client.example>", "Yes, confirmed.")
         self.answer = email.message_from_bytes(raw, policy=email.policy.default)
         self.raw = raw
 
@@ -45,7 +45,7 @@ class TestClientAnswer(unittest.TestCase):
         self.assertTrue(self.answer["Message-Id"])
 
     def test_answer_on_top_original_quoted_below(self):
-        html, text = mailsink.bodies(self.answer)
+        html, text = mailbox.bodies(self.answer)
         self.assertTrue(text.startswith("Yes, confirmed."))
         self.assertIn("wrote:\n> Could you confirm?", text.replace("\r\n", "\n"))
         self.assertLess(html.index("Yes, confirmed."), html.index("<blockquote"))
@@ -55,7 +55,7 @@ class TestClientAnswer(unittest.TestCase):
     def test_re_is_not_doubled_and_seven_bit(self):
         original = agent_reply()
         original.replace_header("Subject", "Re: HT00007")
-        raw = e2e_support.client_answer(original, "ana@client.example", "Thanks — à bientôt")
+        raw = e2e_mail.client_answer(original, "ana@client.example", "Thanks — à bientôt")
         self.assertEqual(email.message_from_bytes(raw, policy=email.policy.default)["Subject"], "Re: HT00007")
         raw.decode("ascii")  # odoo-mailgate reads its standard input as text: nothing but ASCII
 
@@ -66,12 +66,12 @@ class TestFindReply(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.folder, True)
 
     def test_finds_the_reply_to_the_contact_carrying_the_marker(self):
-        mailsink.store(self.folder, agent_reply("other").as_bytes(), "bounce@hub.example", ["ana@client.example"])
-        mailsink.store(self.folder, agent_reply("tag42").as_bytes(), "bounce@hub.example", ["bob@client.example"])
-        wanted = mailsink.store(self.folder, agent_reply("tag42").as_bytes(), "bounce@hub.example",
+        mailbox.store(self.folder, agent_reply("other").as_bytes(), "bounce@hub.example", ["ana@client.example"])
+        mailbox.store(self.folder, agent_reply("tag42").as_bytes(), "bounce@hub.example", ["bob@client.example"])
+        wanted = mailbox.store(self.folder, agent_reply("tag42").as_bytes(), "bounce@hub.example",
                                 ["Ana@Client.example"])
-        self.assertEqual(e2e_support.find_reply(self.folder, "ana@client.example", "tag42", timeout=0), wanted)
-        self.assertIsNone(e2e_support.find_reply(self.folder, "zoe@client.example", "tag42", timeout=0))
+        self.assertEqual(e2e_mail.find_reply(self.folder, "ana@client.example", "tag42", timeout=0), wanted)
+        self.assertIsNone(e2e_mail.find_reply(self.folder, "zoe@client.example", "tag42", timeout=0))
 
 
 if __name__ == "__main__":
