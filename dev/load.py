@@ -29,7 +29,7 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dev import load_report
@@ -168,10 +168,11 @@ def run_load(ctx: Context, opts: LoadRun) -> tuple[bool, str]:
                 raise RuntimeError(f"the load server did not start, see {server_log}")
             time.sleep(1)
         say(f"server up on {base}: {PRODUCTION['workers']} workers, 1 cron worker (log {server_log})")
-        since = (datetime.now(timezone.utc) - timedelta(seconds=5)).strftime("%Y-%m-%d %H:%M:%S")
+        since = (datetime.now(UTC) - timedelta(seconds=5)).strftime("%Y-%m-%d %H:%M:%S")
         data_file = out / "users.json"
-        prep = {"run": run_tag, "base": base, "report_url": f"http://127.0.0.1:{gevent_port}", "smtp_port": smtp_port, "webhook_secret": WEBHOOK_SECRET,
-                "users": opts.users, "prefix": opts.prefix, "zip_sync_limit": opts.zip_sync_limit, "out": str(data_file),
+        prep = {"run": run_tag, "base": base, "report_url": f"http://127.0.0.1:{gevent_port}",
+                "smtp_port": smtp_port, "webhook_secret": WEBHOOK_SECRET, "users": opts.users, "prefix": opts.prefix,
+                "zip_sync_limit": opts.zip_sync_limit, "out": str(data_file),
                 "stripe_api": f"http://127.0.0.1:{stripe_port}/v1", "mail_pace": 3.0 if opts.users >= 100 else 2.0,
                 "mailgate": {"python": str(ctx.python), "script": str(ctx.odoo.src / MAILGATE), "db": opts.db,
                              "port": port}}
@@ -182,7 +183,7 @@ def run_load(ctx: Context, opts: LoadRun) -> tuple[bool, str]:
             raise RuntimeError(f"preparing the users failed (exit {code}), see {out / 'prepare.log'}")
         say(f"prepared in {time.time() - started:.0f}s")
         results = out / "results.json"
-        storm_at = round(opts.duration * 0.72) if opts.faults else None
+        storm_at = round(opts.duration * 0.75) if opts.faults else None
         cmd = [locust, "-f", LOCUSTFILE, "--headless", "--host", base, "-u", opts.users + 2, "-r", opts.spawn_rate,
                "--run-time", f"{opts.duration}s", "--stop-timeout", "240", "--csv", out / "locust",
                "--only-summary", "--loglevel", "WARNING"]
@@ -195,12 +196,14 @@ def run_load(ctx: Context, opts: LoadRun) -> tuple[bool, str]:
         say(f"Locust: {opts.users} clients + Stripe + mail server for {opts.duration}s"
             + (" with faults: kill -9 of workers, PostgreSQL restart, webhook storm" if opts.faults else ""))
         locust_started = time.time()
+        load_start = os.getloadavg()[0]
         if driver:
             driver.start()
         with (out / "locust.log").open("w", encoding="utf-8") as fh:
             locust_rc = subprocess.run([str(c) for c in cmd], env=lenv, stdout=fh, stderr=subprocess.STDOUT,
                                        cwd=str(out), check=False).returncode
         wall = time.time() - locust_started
+        load_end = os.getloadavg()[0]
         if driver:
             driver.join(timeout=120)
         say(f"Locust done in {wall:.0f}s (exit {locust_rc}); waiting for the background exports")
@@ -208,7 +211,7 @@ def run_load(ctx: Context, opts: LoadRun) -> tuple[bool, str]:
         if driver:
             driver.finish()
         intents = out / "intents.json"
-        with urllib.request.urlopen(f"http://127.0.0.1:{stripe_port}/_load/intents", timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{stripe_port}/_load/intents", timeout=30) as response:
             intents.write_bytes(response.read())
         watch.stop()
         workers_after = children(master)
@@ -221,8 +224,8 @@ def run_load(ctx: Context, opts: LoadRun) -> tuple[bool, str]:
             opts=opts, out=out, results=json.loads(results.read_text()) if results.exists() else None,
             checks=checks, memory=(watch.peaks, watch.kinds), locust_rc=locust_rc, wall=wall,
             exports_wait=exports_wait, faults=driver.report if driver else None, workers_after=len(workers_after),
-            server_log=server_log, clients=ctx.psql("SELECT count(*) FROM res_partner WHERE is_company AND "
-                                                    "customer_rank > 0", opts.db))
+            server_log=server_log, loadavg=(load_start, load_end),
+            clients=ctx.psql("SELECT count(*) FROM res_partner WHERE is_company AND customer_rank > 0", opts.db))
     finally:
         if watch:
             watch.stop()
@@ -251,8 +254,8 @@ def cmd_load(args) -> int:
         say(f"database {args.db} does not exist: run `make seed` first (2,000 clients, about 20 minutes)")
         return 2
     opts = LoadRun(db=args.db, users=args.users, duration=args.duration, faults=args.faults,
-                   upgrade=not args.no_upgrade, spawn_rate=args.spawn_rate,
-                   label="faults" if args.faults else "load")
+                   upgrade=not args.no_upgrade, spawn_rate=args.spawn_rate, zip_sync_limit=args.zip_sync_limit,
+                   prefix=args.prefix, label="faults" if args.faults else "load")
     passed, text = run_load(ctx, opts)
     print(text, flush=True)
     return 0 if passed else 1
@@ -299,6 +302,9 @@ def build_parser(p=None):
     p.add_argument("--faults", action="store_true", default=os.environ.get("FAULTS", "") not in ("", "0"),
                    help="kill -9 workers, restart PostgreSQL and a webhook storm during the load")
     p.add_argument("--no-upgrade", action="store_true", help=f"do not upgrade {MODULE} in the database first")
+    p.add_argument("--zip-sync-limit", type=int, default=10,
+                   help="PDFs a ZIP may render in the request, more: a background export (default %(default)s)")
+    p.add_argument("--prefix", default="Seed Client", help="name prefix of the seeded clients to use")
     return p
 
 

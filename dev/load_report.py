@@ -48,12 +48,13 @@ def _windows(faults: dict | None, t0: float | None) -> list[tuple[str, float, fl
     if faults.get("kill"):
         windows.append(("kill -9", faults["kill"]["at"] - t0 - 1, faults["kill"]["at"] - t0 + 30))
     if faults.get("pg_restart"):
-        windows.append(("PostgreSQL restart", faults["pg_restart"]["at"] - t0 - 1, faults["pg_restart"]["at"] - t0 + 60))
+        at = faults["pg_restart"]["at"] - t0
+        windows.append(("PostgreSQL restart", at - 1, at + 40))
     return windows
 
 
 def build(*, opts, out, results, checks, memory, locust_rc, wall, exports_wait, faults, workers_after, server_log,
-          clients) -> Report:
+          clients, loadavg=None) -> Report:
     lines, problems = [], []
     stats = _stats(out)
     total = next((r for r in stats if r["Name"] == "Aggregated"), None)
@@ -62,6 +63,9 @@ def build(*, opts, out, results, checks, memory, locust_rc, wall, exports_wait, 
                  f"({int(clients):,} clients), {opts.users} client users + Stripe + mail server, "
                  f"{opts.duration} s (Locust ran {wall:.0f} s with the stop), odoo-bin --workers 4 "
                  f"--max-cron-threads 1, {cores} cores shared ==")
+    if loadavg:
+        lines.append(f"machine load average (1 min) at the start / end of the run: {loadavg[0]:.1f} / {loadavg[1]:.1f} "
+                     f"on {cores} cores (other work on the machine counts too)")
     if results is None or total is None:
         problems.append(f"Locust left no results (exit code {locust_rc}), see {out / 'locust.log'}")
         results = results or {"failures": [], "status_5xx": {}, "webhooks": [], "mail": [], "replies": [],
@@ -113,7 +117,8 @@ def build(*, opts, out, results, checks, memory, locust_rc, wall, exports_wait, 
             problems.append("replies lost or duplicated")
         p = checks["payments"]
         ok = not p["wrong_count"] and not p["unconfirmed_booked"] and not p["unposted_payments"]
-        lines.append(f"  [{'ok' if ok else 'FAIL'}] payments: {p['confirmed']} confirmed by Stripe of {p['transactions']} "
+        lines.append(f"  [{'ok' if ok else 'FAIL'}] payments: {p['confirmed']} confirmed by Stripe of "
+                     f"{p['transactions']} "
                      f"transactions; each done with exactly one posted, reconciled account.payment and its invoice "
                      f"paid ({p['payments']} payments in all); {p['unconfirmed']} never confirmed, none booked; "
                      f"transaction states {p['tx_states']}"
@@ -154,7 +159,8 @@ def build(*, opts, out, results, checks, memory, locust_rc, wall, exports_wait, 
     if opts.faults:
         problems += _faults(lines, faults, results, checks, windows, failures, t0)
         if outside:
-            problems.append(f"{len(outside)} failures outside the faults' windows")
+            problems.append(f"{len(outside)} failures outside the faults' windows: " + "; ".join(
+                f"{f['t']:.0f} s {f['name']} {f['status']} {f['error'][:60]}" for f in outside[:5]))
     else:
         if n5xx:
             problems.append(f"{n5xx} server errors (5xx)")
@@ -191,7 +197,8 @@ def _faults(lines, faults, results, checks, windows, failures, t0) -> list[str]:
     if kill:
         ok = len(kill["killed"]) >= 2 and kill["respawned_in"] is not None and (
             not kill["export"] or (kill.get("export_final") or "").startswith("done"))
-        lines.append(f"  [{'ok' if ok else 'FAIL'}] kill -9 at {kill['at'] - t0:.0f} s of the cron worker {kill['cron']} "
+        lines.append(f"  [{'ok' if ok else 'FAIL'}] kill -9 at {kill['at'] - t0:.0f} s of the cron worker "
+                     f"{kill['cron']} "
                      f"(rendering export {kill['export']}, {kill['export_progress']}) and HTTP worker {kill['http']}: "
                      f"respawned by the master in {kill['respawned_in']} s ({kill['new_workers']}); the export ended "
                      f"{kill.get('export_final')}; clients saw: {saw('kill -9')}")
@@ -203,7 +210,7 @@ def _faults(lines, faults, results, checks, windows, failures, t0) -> list[str]:
     if pg:
         hooks = results["webhooks"]
         start = pg["at"] - t0
-        failed_then = [h for h in hooks if any(start - 1 <= t <= start + 60 and s != 200 for t, s in h["attempts"])]
+        failed_then = [h for h in hooks if any(start - 1 <= t <= start + 40 and s != 200 for t, s in h["attempts"])]
         recovered = [h for h in failed_then if h["attempts"][-1][1] == 200]
         mails = [m for m in results["mail"] if len(m["attempts"]) > 1]
         ok = pg["exit"] == 0 and pg["server_answers_after"] is not None and pg["master_alive"] and (

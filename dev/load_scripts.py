@@ -12,8 +12,9 @@ PREPARE (committed) on the load database, the server already running:
 - `client_hub.zip_sync_limit` = 10: a ZIP of a few documents is served at once, a client's whole
   statement becomes a background export (the default, 100, would never queue one for clients of
   25 documents);
-- N client contacts, one per seeded client that no earlier run used (no portal user among its
-  contacts; a unique email), each with: its magic link (`_issue_url`), a ticket carrying the team's
+- N client contacts, one per seeded client with open invoices, first those no earlier run used (no
+  portal user among its contacts; a unique email), then the others, each with: its magic link
+  (`_issue_url`), a ticket carrying the team's
   public message (its Message-Id is what the client's email answer refers to), and its three latest
   documents, whose official PDFs are stored (rendered now, in batches, as Odoo's send wizard would
   have when they were emailed);
@@ -72,32 +73,33 @@ team = Team.search([('alias_name', '=', 'support'), ('alias_domain_id', '=', dom
     {{'name': 'Client Support', 'alias_name': 'support', 'alias_domain_id': domain.id}})
 team.user_ids = [Command.link(agent.id)]
 env.cr.commit()
-# the clients: one contact per seeded client that no earlier run used
+# the clients: one contact per seeded client
 taken = set(env['res.users'].with_context(active_test=False).search([]).mapped('login'))
 clients = env['res.partner'].search([('name', '=like', opts['prefix'] + ' %'), ('is_company', '=', True)], order='id')
-used = set(env['res.users'].with_context(active_test=False).search(
-    [('share', '=', True), ('partner_id.commercial_partner_id', 'in', clients.ids)]).partner_id.commercial_partner_id.ids)
+portal = env['res.users'].with_context(active_test=False).search(
+    [('share', '=', True), ('partner_id.commercial_partner_id', 'in', clients.ids)])
+used = set(portal.partner_id.commercial_partner_id.ids)
 Move = env['account.move'].sudo()
 today = fields.Date.context_today(Move)
 picked = []
-for client in clients:
+# first the clients no run used (their first sign-in creates their portal user), then the others
+for client in [c for c in clients if c.id not in used] + [c for c in clients if c.id in used]:
     if len(picked) >= opts['users']:
         break
-    if client.id in used:
-        continue
-    contact = client.child_ids.filtered(lambda c: c.email and c.email_normalized not in taken)[:1]
+    own = client.child_ids.filtered(lambda c: c.user_ids.filtered('share'))[:1]
+    contact = own or client.child_ids.filtered(lambda c: c.email and c.email_normalized not in taken)[:1]
     if not contact:
         continue
     rows, total, _page = Move._client_hub_statement_rows(
         Move._client_hub_statement_domain(client, parse_query(), today), parse_query(), today)
     unpaid = Move.search_count([('commercial_partner_id', '=', client.id), ('move_type', '=', 'out_invoice'),
                                 ('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))])
-    if len(rows) < 3 or not unpaid:
+    if len(rows) < 3 or unpaid < 2:
         continue
     taken.add(contact.email_normalized)
     picked.append((contact, rows[:3]))
 if len(picked) < opts['users']:
-    raise SystemExit('only %s unused seeded clients with open invoices left for %s users: run `make seed`'
+    raise SystemExit('only %s seeded clients with open invoices for %s users: run `make seed`'
                      % (len(picked), opts['users']))
 # their three latest documents were emailed: their official PDFs are stored
 docs = Move.browse([m.id for _c, rows in picked for m in rows])
@@ -168,7 +170,8 @@ for intent in confirmed:
         problems.append('transaction %s' % tx.mapped('state'))
     if len(payments) != 1 or payments[:1].state not in ('paid', 'in_process') or tx.payment_id != payments:
         problems.append('%s payment(s) %s' % (len(payments), payments.mapped('state')))
-    if len(payments) == 1 and not payments.move_id.line_ids.filtered(lambda l: l.account_id.account_type == 'asset_receivable').reconciled:
+    receivable = payments.move_id.line_ids.filtered(lambda l: l.account_id.account_type == 'asset_receivable')
+    if len(payments) == 1 and not receivable.reconciled:
         problems.append('payment not reconciled')
     if invoices.filtered(lambda m: m.payment_state not in ('paid', 'in_payment')):
         problems.append('invoice %s' % invoices.mapped('payment_state'))
@@ -182,7 +185,8 @@ cr.execute("SELECT count(*) FROM account_payment p JOIN account_move m ON m.id =
            "WHERE p.payment_transaction_id IN %s AND m.state != 'posted'", [tuple(created.ids) or (0,)])
 drafts = cr.fetchone()[0]
 out['payments'] = {{'transactions': len(created), 'confirmed': len(confirmed), 'tx_states': states,
-                   'payments': env['account.payment'].sudo().search_count([('payment_transaction_id', 'in', created.ids)]),
+                   'payments': env['account.payment'].sudo().search_count(
+                       [('payment_transaction_id', 'in', created.ids)]),
                    'wrong': pay_bad[:20], 'wrong_count': len(pay_bad), 'unconfirmed': len(unconfirmed),
                    'unconfirmed_booked': half.mapped('reference')[:20], 'unposted_payments': drafts}}
 # 3. every export job: done, its archive in the file store and a readable ZIP
@@ -202,7 +206,8 @@ out['exports'] = {{'count': len(exports), 'asked_by_clients': len(seen), 'missin
 storm = results.get('storm') or {{}}
 if storm.get('references'):
     txs = Tx.search([('reference', 'in', list(storm['references']))])
-    counts = {{t.reference: env['account.payment'].sudo().search_count([('payment_transaction_id', '=', t.id)]) for t in txs}}
+    Payment = env['account.payment'].sudo()
+    counts = {{t.reference: Payment.search_count([('payment_transaction_id', '=', t.id)]) for t in txs}}
     out['storm'] = {{'transactions': len(txs), 'payments': counts,
                     'not_one': {{r: c for r, c in counts.items() if c != 1}}}}
 print('LOAD_CHECK ' + json.dumps(out, default=str))

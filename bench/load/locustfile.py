@@ -16,14 +16,18 @@ the database that nothing was lost. Three kinds of users:
 - ``MailServer`` (one): the clients' email answers to the team's message on their prepared ticket,
   piped through Odoo's ``odoo-mailgate`` script as an MTA does; a failed delivery is retried.
 
+Think times and choices use `random` (S311: no secret here).
 Input: ``LOAD_DATA`` (JSON written by the prepare step); output: ``LOAD_RESULTS`` (JSON: what was
 sent, for the nothing-lost check, and the failures with their time).
 """
+# ruff: noqa: S311
+import contextlib
 import io
 import itertools
 import json
 import os
 import random
+import resource
 import sys
 import time
 import uuid
@@ -41,15 +45,18 @@ from locust import HttpUser, between, constant, events, task
 from locust.user.task import LOCUST_STATE_STOPPING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import pages  # noqa: E402
-from mailreply import client_reply  # noqa: E402
-from stripe_events import signature, succeeded_event  # noqa: E402
+import pages
+from mailreply import client_reply
+from stripe_events import signature, succeeded_event
 
 DATA = json.loads(Path(os.environ["LOAD_DATA"]).read_text(encoding="utf-8"))
 RESULTS = Path(os.environ["LOAD_RESULTS"])
 STORM_AT = float(os.environ["LOAD_STORM_AT"]) if os.environ.get("LOAD_STORM_AT") else None
 STORM_EVENTS, STORM_SECONDS = 1000, 10.0
 RUN = DATA["run"]
+
+with contextlib.suppress(ValueError, OSError):  # a storm holds a thousand connections at once
+    resource.setrlimit(resource.RLIMIT_NOFILE, (resource.getrlimit(resource.RLIMIT_NOFILE)[1],) * 2)
 
 STATE = {
     "t0": None, "replies": [], "payments": [], "exports": [], "zips": 0, "webhooks": [], "mail": [],
@@ -86,6 +93,13 @@ def _write_results(environment, **_kw):
     RESULTS.write_text(json.dumps(out, indent=1, default=str), encoding="utf-8")
 
 
+def no_keep_alive(user):
+    """One connection per request, as Odoo's prefork server serves them: a worker closes an idle
+    kept-alive connection after 2 seconds, and a request sent on it at that very moment fails
+    with no answer (a browser retries it on a new connection; a reverse proxy never reuses it)."""
+    user.client.headers["Connection"] = "close"
+
+
 def check_failed(name, message):
     """A failure that is not an HTTP status: reported by Locust like the others."""
     events.request.fire(request_type="CHECK", name=name, response_time=0, response_length=0,
@@ -98,6 +112,7 @@ class Client(HttpUser):
     wait_time = between(2, 5)
 
     def on_start(self):
+        no_keep_alive(self)
         self.number = next(_client_numbers)
         self.me = DATA["clients"][self.number % len(DATA["clients"])]
         self.journeys = 0
@@ -295,7 +310,7 @@ class Client(HttpUser):
         self.think()
         marker = f"load-reply-{RUN}-{tag}"
         reply = {"kind": "portal", "ticket": ticket_id, "marker": marker, "t": round(now(), 2)}
-        result, error = self.rpc("/mail/message/post", {
+        _result, error = self.rpc("/mail/message/post", {
             "thread_model": "helpdesk.ticket", "thread_id": ticket_id,
             "post_data": {"body": f"Here are more details: the amount differs from our order. {marker}",
                           "message_type": "comment", "subtype_xmlid": "mail.mt_comment"},
@@ -312,6 +327,7 @@ class StripeWebhooks(HttpUser):
     wait_time = constant(0)
 
     def on_start(self):
+        no_keep_alive(self)
         self.pool = Pool(64)
         self.outstanding = 0
         self.recent = deque(maxlen=40)
@@ -375,10 +391,10 @@ class StripeWebhooks(HttpUser):
 
     def storm(self):
         """1,000 duplicated events in 10 seconds: the events of the latest payments (and of those
-        confirmed during the storm), over and over, 64 at a time at most."""
+        confirmed during the storm), over and over, each sent without waiting for the others."""
         storm = STATE["storm"] = {"t": round(now(), 2), "sent": 0, "status": Counter(), "references": Counter(),
                                   "finished": False}
-        pool, started = Pool(64), time.time()
+        pool, started = Pool(STORM_EVENTS), time.time()
 
         def one(item):
             status = self.post(item["payload"], "/payment/stripe/webhook (storm)")

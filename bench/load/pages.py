@@ -44,7 +44,8 @@ def payment_form(text: str) -> dict | None:
         attrs = _attrs(tag)
         if tag.startswith("<form") and attrs.get("id") == "o_payment_form":
             form = attrs
-        elif form is not None and attrs.get("name") == "o_payment_radio" and attrs.get("data-provider-code") == "stripe":
+        elif (form is not None and attrs.get("name") == "o_payment_radio"
+              and attrs.get("data-provider-code") == "stripe"):
             return {
                 "amount": float(form.get("data-amount") or 0),
                 "route": form.get("data-transaction-route"),

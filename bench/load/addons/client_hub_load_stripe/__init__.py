@@ -15,9 +15,9 @@ def post_load():
     base = os.environ.get("CLIENT_HUB_FAKE_STRIPE_URL", "")
     if not base.startswith(("http://127.", "http://localhost")):
         raise RuntimeError("client_hub_load_stripe: CLIENT_HUB_FAKE_STRIPE_URL must be a local http URL")
-    from odoo.tools.urls import urljoin as url_join  # noqa: PLC0415
+    from odoo.tools.urls import urljoin as url_join
 
-    from odoo.addons.payment_stripe.models.payment_provider import PaymentProvider  # noqa: PLC0415
+    from odoo.addons.payment_stripe.models.payment_provider import PaymentProvider
 
     original = PaymentProvider._build_request_url
 
