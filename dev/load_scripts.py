@@ -94,7 +94,7 @@ for client in [c for c in clients if c.id not in used] + [c for c in clients if 
         Move._client_hub_statement_domain(client, parse_query(), today), parse_query(), today)
     unpaid = Move.search_count([('commercial_partner_id', '=', client.id), ('move_type', '=', 'out_invoice'),
                                 ('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))])
-    if len(rows) < 3 or unpaid < 2:
+    if len(rows) < 3 or not unpaid:
         continue
     taken.add(contact.email_normalized)
     picked.append((contact, rows[:3]))
