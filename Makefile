@@ -7,7 +7,7 @@ MAIL_PORT ?= 2525
 MAIL_WEB_PORT ?= 8025
 DEMO_PORTS = --port $(PORT) --mail-port $(MAIL_PORT) --mail-web-port $(MAIL_WEB_PORT)
 
-.PHONY: setup test test-pure run stop demo-reset screenshots lint hooks i18n seed bench stop-db
+.PHONY: setup test test-pure run stop demo-reset screenshots lint hooks i18n seed bench stop-db load
 
 setup:      ## install what is missing, find Odoo 19, start the project PostgreSQL
 	$(MANAGE) setup
@@ -33,5 +33,7 @@ seed:       ## 2,000 clients x 25 invoices into database client_hub_bench
 	$(MANAGE) seed --fresh
 bench:      ## run bench/bench_*.py
 	$(MANAGE) bench
+load:       ## Locust on a --workers 4 server, seeded database (USERS=200 DURATION=180 FAULTS=1)
+	$(PYTHON) -m dev.load
 stop-db:    ## stop the project-local PostgreSQL cluster
 	$(MANAGE) stop-db

@@ -15,6 +15,7 @@ from dev import testsummary
 from dev.common import MODULE, TEST_DB, VAR, free_port, say
 from dev.e2e_support import STEPS as E2E_STEPS
 from dev.e2e_support import check_support_round_trip
+from dev.load import check_load_smoke
 from dev.odoo_runtime import Context, odoo_env
 
 LIFECYCLE_SEED = """
@@ -77,6 +78,7 @@ def run_lifecycle(ctx: Context, log: Path) -> testsummary.Counts:
             check("reinstall over the same data", "installed")
             results.append(check_rate_limit_across_workers(ctx))
             results += check_support_round_trip(ctx)
+            results += check_load_smoke(ctx, TEST_DB)
     if not any(name in E2E_STEPS for name, _ok, _detail in results):
         results += [(name, False, "not run: client_hub was not reinstalled") for name in E2E_STEPS]
     for name, ok, detail in results:

@@ -24,7 +24,13 @@ class PaymentTransaction(models.Model):
         ``account.payment`` (Odoo's own ``_post_process``). Idempotent and safe under
         concurrency: the transaction row is locked first, so a webhook and the client's return
         arriving together wait for each other, and the second one (re-run by Odoo's serialization
-        retry if need be) finds the transaction already post-processed."""
+        retry if need be) finds the transaction already post-processed.
+
+        The booking is committed before the receipt is sent: the receipt (a PDF rendered by
+        wkhtmltopdf, then an email) takes seconds on a busy server, and every request about the
+        same transaction (the webhook's duplicate, the client's return, its status poll) would
+        hold a worker waiting for the lock meanwhile."""
+        booked = []
         for tx in self:
             if tx.state != "done" or tx.is_post_processed or tx.operation == "validation" or not tx.invoice_ids:
                 continue
@@ -36,13 +42,31 @@ class PaymentTransaction(models.Model):
             if post_processed or payment_id:
                 tx.invalidate_recordset(["is_post_processed", "payment_id"])
                 continue
-            tx._post_process()
+            tx.with_context(client_hub_receipt_later=True)._post_process()
             _logger.info("client_hub: transaction %s booked at once (payment %s)", tx.reference, tx.payment_id.id)
+            booked.append(tx)
+        if not booked:
+            return
+        # the payments are booked for good, and the row locks released, before the receipts
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        for tx in booked:
+            try:
+                with self.env.cr.savepoint():
+                    tx._client_hub_send_receipt()
+            except Exception:  # the payment stays booked; the receipt can be sent from the payment
+                _logger.exception("client_hub: receipt of transaction %s not sent", tx.reference)
 
     def _create_payment(self, **extra_create_values):
         """Send the client its payment receipt (its own template when it has one, with its
-        sign-in link) as soon as an online payment of its invoices is booked."""
+        sign-in link) as soon as an online payment of its invoices is booked: here, or right
+        after the booking is committed when client_hub books it (see above)."""
         payment = super()._create_payment(**extra_create_values)
-        if self.invoice_ids.filtered(lambda move: move.move_type in ("out_invoice", "out_refund")):
-            payment._client_hub_send_receipt(contact=self.partner_id)
+        if not self.env.context.get("client_hub_receipt_later"):
+            self._client_hub_send_receipt(payment)
         return payment
+
+    def _client_hub_send_receipt(self, payment=None):
+        self.ensure_one()
+        payment = payment or self.payment_id
+        if payment and self.invoice_ids.filtered(lambda move: move.move_type in ("out_invoice", "out_refund")):
+            payment._client_hub_send_receipt(contact=self.partner_id)

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Pay now and Pay all outstanding with Stripe, over real HTTP: the invoice is paid the moment
 Stripe's signed webhook (or the client's return) arrives, once, and only for what is due."""
+from unittest.mock import patch
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -68,6 +69,21 @@ class TestOnlinePayment(StripePortalCommon):
         self.assertEqual(page.xpath("//div[contains(@class, 'o_client_hub_payment_state')]/@data-state"), ["done"])
         status = page.xpath(f"//tr[@data-id='{self.partial.id}']//span[@data-status]/@data-status")
         self.assertEqual(status, ["paid"])
+
+    def test_a_failing_receipt_leaves_the_payment_booked(self):
+        """The booking is committed before the receipt is rendered and emailed (found by the load
+        test: the transaction's lock was held for the whole receipt, seconds of wkhtmltopdf, while
+        the webhook's duplicate, the return and the status poll held their workers waiting): a
+        receipt that fails afterwards leaves the payment booked and the webhook acknowledged."""
+        tx = self.pay_invoice(self.partial, 321.0)
+        Payment = type(self.env["account.payment"])
+        with patch.object(Payment, "_client_hub_send_receipt", side_effect=RuntimeError("SMTP down")) as receipt, \
+                mute_logger("odoo.addons.client_hub.models.payment_transaction"):
+            response = self.webhook(tx)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(receipt.call_count, 1)
+        self.assertEqual((tx.state, tx.is_post_processed, self.partial.payment_state), ("done", True, "paid"))
+        self.assertEqual(self.env["account.payment"].search_count([("payment_transaction_id", "=", tx.id)]), 1)
 
     def test_replayed_webhook_and_return_give_one_payment(self):
         tx = self.pay_invoice(self.overdue, 500.0)

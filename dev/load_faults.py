@@ -1,0 +1,114 @@
+"""Faults during the load (`make load FAULTS=1`), driven beside Locust by dev/load.py:
+
+1. at a quarter of the run, once the cron worker is rendering a background export: `kill -9` of
+   that cron worker and of one HTTP worker (the one with the most memory). Odoo's master must
+   respawn both; the export must finish later (the cron takes it again), whole.
+2. at half the run: `pg_ctl restart -m fast` of the project cluster. The server is not restarted:
+   it must answer again by itself; no payment half-written; the webhooks that failed meanwhile
+   succeed when "Stripe" retries them (bench/load/locustfile.py).
+3. at 75 % of the run: the webhook storm, 1,000 duplicated events in 10 seconds (sent by the
+   locustfile's Stripe user, LOAD_STORM_AT).
+
+Times are recorded as epoch seconds; the report lines them up with what the clients saw.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from dev.load_procs import children, is_gevent_worker, kill9, niceness, pg_restart, rss_mb, wait_for
+from dev.odoo_runtime import Context
+from dev.postgres import _as_pg_owner, pg_bindir, pg_root
+
+
+class FaultDriver(threading.Thread):
+    def __init__(self, ctx: Context, db: str, master: int, duration: int, base: str, out: Path):
+        super().__init__(daemon=True, name="load-faults")
+        self.ctx, self.db, self.master, self.duration, self.base, self.out = ctx, db, master, duration, base, out
+        self.report: dict = {"kill": None, "pg_restart": None, "storm_at": round(duration * 0.75)}
+        self._cron: set[int] = set()
+
+    # ------------------------------------------------------------------ who is who
+    @staticmethod
+    def cron_of(_ctx: Context, master: int) -> set[int]:
+        """The cron worker: the child of ``master`` that lowered its priority (Odoo's WorkerCron
+        starts with os.nice(10); HTTP and gevent workers keep the master's)."""
+        return {pid for pid in children(master) if niceness(pid) >= 10}
+
+    def cron_pids(self) -> set[int]:
+        found = self.cron_of(self.ctx, self.master)
+        if found:
+            self._cron = found
+        return self._cron
+
+    def http_workers(self) -> list[int]:
+        cron = self.cron_pids()
+        return [p for p in children(self.master) if p not in cron and not is_gevent_worker(p)]
+
+    def running_export(self) -> str:
+        try:
+            return self.ctx.psql("SELECT id || ' ' || progress_done || ' ' || document_count FROM "
+                                 "client_hub_portal_export WHERE state = 'running' ORDER BY id LIMIT 1", self.db)
+        except Exception:
+            return ""
+
+    def answers(self, path: str = "/web/login") -> bool:
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=10) as response:  # noqa: S310 (local server)
+                return response.status == 200
+        except OSError:
+            return False
+
+    # ------------------------------------------------------------------ the faults
+    def run(self):
+        self.t0 = time.time()
+        try:
+            self.sleep_until(self.duration * 0.25)
+            self.kill_workers()
+            self.sleep_until(self.duration * 0.5)
+            self.restart_postgres()
+        except Exception as error:
+            self.report["error"] = repr(error)
+
+    def sleep_until(self, offset: float):
+        delay = self.t0 + offset - time.time()
+        if delay > 0:
+            time.sleep(delay)
+
+    def kill_workers(self):
+        export = wait_for(self.running_export, timeout=self.duration * 0.2, step=0.5) or ""
+        cron = sorted(self.cron_pids())
+        http = sorted(self.http_workers(), key=rss_mb, reverse=True)[:1]
+        before = children(self.master)
+        at = time.time()
+        killed = [p for p in cron + http if kill9(p)]
+        respawned = wait_for(lambda: len(set(children(self.master)) - set(before)) >= len(killed) and
+                             len(children(self.master)) >= len(before), timeout=60)
+        self.report["kill"] = {
+            "at": at, "cron": cron, "http": http, "killed": killed,
+            "export": export.split()[0] if export else None,
+            "export_progress": f"{export.split()[1]} of {export.split()[2]} PDFs" if export else None,
+            "respawned_in": round(time.time() - at, 1) if respawned else None,
+            "new_workers": sorted(set(children(self.master)) - set(before)),
+        }
+
+    def restart_postgres(self):
+        root = pg_root()
+        at = time.time()
+        code, seconds = pg_restart(_as_pg_owner, pg_bindir() / "pg_ctl", root / "data", root / "server.log")
+        answered = wait_for(self.answers, timeout=120, step=0.5)
+        self.report["pg_restart"] = {
+            "at": at, "exit": code, "seconds": round(seconds, 1),
+            "server_answers_after": round(time.time() - at, 1) if answered else None,
+            "master_alive": bool(children(self.master)),
+        }
+
+    def finish(self):
+        """After the run: what became of the export the killed cron worker was rendering."""
+        kill = self.report.get("kill") or {}
+        if kill.get("export"):
+            kill["export_final"] = self.ctx.psql(
+                "SELECT state || ' ' || progress_done || '/' || document_count || ' ' || coalesce(attachment_id::text, "
+                "'no archive') FROM client_hub_portal_export WHERE id = :'id'", self.db, id=kill["export"])
