@@ -18,12 +18,10 @@ Exit code 1 when a check fails.
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -35,7 +33,7 @@ from pathlib import Path
 from dev import load_report
 from dev.common import MODULE, REPO, VAR, free_port, run, say
 from dev.load_faults import FaultDriver
-from dev.load_procs import MemoryWatch, children
+from dev.load_procs import MemoryWatch, children, http_ok, start, stop
 from dev.load_scripts import CHECK, PREPARE
 from dev.odoo_runtime import Context, context, odoo_env
 
@@ -107,33 +105,6 @@ def write_conf(ctx: Context, port: int, gevent_port: int, db: str) -> Path:
     conf = LOAD / "odoo-load.conf"
     conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return conf
-
-
-def http_ok(url: str, timeout: float = 10) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (our local server)
-            return response.status == 200
-    except OSError:
-        return False
-
-
-def start(cmd, log: Path, env=None, cwd=None) -> subprocess.Popen:
-    with log.open("w", encoding="utf-8") as fh:
-        return subprocess.Popen([str(c) for c in cmd], stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                env=env, cwd=str(cwd or VAR), start_new_session=True)
-
-
-def stop(proc: subprocess.Popen | None, timeout: float = 60) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
 
 
 def run_load(ctx: Context, opts: LoadRun) -> tuple[bool, str]:

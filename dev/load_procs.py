@@ -1,14 +1,18 @@
 """Processes of the load test (dev/load.py): the Odoo master's workers, their memory, which one is
-the cron worker, and the faults: kill -9 of a worker, PostgreSQL restarted. Standard library
-only; Linux /proc."""
+the cron worker, starting and stopping the run's processes, and the faults: kill -9 of a worker,
+PostgreSQL restarted. Standard library only; Linux /proc."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import threading
 import time
+import urllib.request
 from pathlib import Path
+
+from dev.common import VAR
 
 
 def children(pid: int) -> list[int]:
@@ -105,3 +109,30 @@ def pg_restart(as_owner, pg_ctl: Path, data: Path, log: Path) -> tuple[int, floa
     proc = subprocess.run(as_owner([pg_ctl, "-D", data, "-l", log, "-m", "fast", "-w", "-t", "60", "restart"]),
                           capture_output=True, text=True, cwd="/", check=False)
     return proc.returncode, time.time() - started
+
+
+def http_ok(url: str, timeout: float = 10) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (our local server)
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def start(cmd, log: Path, env=None, cwd=None) -> subprocess.Popen:
+    with log.open("w", encoding="utf-8") as fh:
+        return subprocess.Popen([str(c) for c in cmd], stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env=env, cwd=str(cwd or VAR), start_new_session=True)
+
+
+def stop(proc: subprocess.Popen | None, timeout: float = 60) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
