@@ -52,16 +52,8 @@ class ClientHubPortal(PortalAccount):
         today = fields.Date.context_today(user)
         domain = Move._client_hub_statement_domain(commercial, query, today)
         rows, total, page = Move._client_hub_statement_rows(domain, query, today, page=page)
-        currency_totals = Move._client_hub_statement_currency_totals(commercial, today)
-        companies = request.env["res.company"].browse(
-            sorted({company.id for company, _currency in currency_totals})
-        ) or user.company_id
-        # the contact's own client: reading its figures needs the accounting rights the
-        # contact does not have
-        summary = commercial.sudo()._client_hub_statement_summary(companies.sudo())
-        foreign = {
-            key: figures for key, figures in currency_totals.items() if key[1] != key[0].currency_id
-        }
+        # its own client: commercial is the signed-in contact's commercial partner
+        summary, foreign = commercial._client_hub_statement_figures(today)
         labels = self._client_hub_filter_labels()
         env = request.env
         filtered = query.filterby != "all" or query.year

@@ -161,31 +161,6 @@ class AccountMove(models.Model):
         return self.browse(found.get_result_ids()), total, page
 
     @api.model
-    def _client_hub_statement_currency_totals(self, commercial, today):
-        """Per company and currency, in the documents' own currency: invoiced (net of credit
-        notes), outstanding and overdue. Two aggregate queries."""
-        base = self._client_hub_statement_domain(commercial, _ALL, today)
-        totals = {}
-        for company, currency, move_type, total, residual in self._read_group(
-            base,
-            ["company_id", "currency_id", "move_type"],
-            ["amount_total_in_currency_signed:sum", "amount_residual:sum"],
-        ):
-            entry = totals.setdefault((company, currency), {"invoiced": 0.0, "outstanding": 0.0, "overdue": 0.0})
-            entry["invoiced"] += total
-            entry["outstanding"] += -residual if move_type == "out_refund" else residual
-        for company, currency, residual in self.env["account.move.line"]._read_group(
-            [("move_id", "any", base), *self._client_hub_past_due_items(today)],
-            ["company_id", "currency_id"], ["amount_residual_currency:sum"],
-        ):
-            entry = totals.setdefault((company, currency), {"invoiced": 0.0, "outstanding": 0.0, "overdue": 0.0})
-            entry["overdue"] += residual
-        for entry in totals.values():
-            entry["paid"] = entry["invoiced"] - entry["outstanding"]
-            entry["overdue"] = max(0.0, min(entry["overdue"], entry["outstanding"]))
-        return totals
-
-    @api.model
     def _client_hub_statement_years(self, commercial, today):
         """The years the client has documents in, newest first (the year filter's choices)."""
         base = self._client_hub_statement_domain(commercial, _ALL, today)

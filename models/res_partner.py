@@ -17,6 +17,8 @@ from .mail_template import CLIENT_TEMPLATE_KINDS
 _logger = logging.getLogger(__name__)
 
 CUSTOMER_DOCUMENTS = ("out_invoice", "out_refund")
+# what _client_hub_figure_sums adds up for each group of documents
+FIGURE_SUMS = ("invoiced", "outstanding", "past_due", "invoiced_currency", "outstanding_currency", "past_due_currency")
 ACCOUNTING_GROUPS = "account.group_account_invoice,account.group_account_readonly"
 # the four lifetime figures: computed for the records read, SQL expressions for sorting, filtering
 # and grouping (see _field_to_sql)
@@ -242,56 +244,113 @@ class ResPartner(models.Model):
             *self.env["account.move"]._client_hub_past_due_items(today),
         ]
 
+    @api.model
+    def _client_hub_figure_sums(self, move_domain, groupby, today, in_currency=False):
+        """The one computation every figure of client_hub is made of (the dashboard, the client
+        list's values, the portal statement): two aggregate queries, whatever the number of
+        documents. ``{key: sums}``, ``key`` the tuple of the ``groupby`` values (fields of
+        ``account.move``) of the documents of ``move_domain``; ``sums`` holds, in the company
+        currency at each document's own rate as Odoo's accounting stores them, ``invoiced`` (net
+        of credit notes), ``outstanding`` and ``past_due`` (the signed residual of the open
+        receivable items past their due date: invoice installments positive, credit notes
+        negative); with ``in_currency``, the same three in the documents' own currency too
+        (``invoiced_currency``...), for groups of one currency."""
+        Move, Line = self.env["account.move"], self.env["account.move.line"]
+        sums = {}
+
+        def entry(key):
+            return sums.setdefault(key, dict.fromkeys(FIGURE_SUMS, 0.0))
+
+        aggregates = ["amount_total_signed:sum", "amount_residual_signed:sum"]
+        if in_currency:
+            # amount_residual is unsigned: a credit note's is subtracted (hence move_type)
+            aggregates += ["amount_total_in_currency_signed:sum", "amount_residual:sum"]
+        for row in Move._read_group(move_domain, [*groupby, *(["move_type"] if in_currency else [])], aggregates):
+            key = tuple(row[:len(groupby)])
+            figures = entry(key)
+            figures["invoiced"] += row[-len(aggregates)]
+            figures["outstanding"] += row[-len(aggregates) + 1]
+            if in_currency:
+                move_type, total, residual = row[len(groupby)], row[-2], row[-1]
+                figures["invoiced_currency"] += total
+                figures["outstanding_currency"] += -residual if move_type == "out_refund" else residual
+        line_aggregates = ["amount_residual:sum", *(["amount_residual_currency:sum"] if in_currency else [])]
+        for row in Line._read_group(
+            [("move_id", "any", move_domain), *Move._client_hub_past_due_items(today)],
+            [f"move_id.{fname}" for fname in groupby], line_aggregates,
+        ):
+            figures = entry(tuple(row[:len(groupby)]))
+            figures["past_due"] += row[len(groupby)]
+            if in_currency:
+                figures["past_due_currency"] += row[-1]
+        return sums
+
+    @api.model
+    def _client_hub_figures(self, sums, suffix=""):
+        """(invoiced, outstanding, overdue) from the sums of _client_hub_figure_sums. Overdue is
+        what accounting chases in a follow-up: the past-due residual, floored at zero and never
+        above the outstanding balance (a credit note not yet due counts against it)."""
+        invoiced, outstanding = sums["invoiced" + suffix], sums["outstanding" + suffix]
+        return invoiced, outstanding, max(0.0, min(sums["past_due" + suffix], outstanding))
+
     def _client_hub_metrics(self):
-        """{commercial partner id: (invoiced, outstanding, overdue)} in two aggregate queries,
-        whatever the number of partners and invoices. Signed amounts are in the company
-        currency at each document's own rate, as Odoo's accounting stores them.
-
-        Overdue is what accounting chases in a follow-up: the signed residual of the client's
-        open receivable items (invoice installments positive, credit notes negative) whose due
-        date is past, floored at zero and never above the outstanding balance."""
-        Move = self.env["account.move"]
-        totals = {
-            partner.id: (invoiced, residual)
-            for partner, invoiced, residual in Move._read_group(
-                self._client_hub_move_domain(),
-                ["commercial_partner_id"],
-                ["amount_total_signed:sum", "amount_residual_signed:sum"],
-            )
-        }
+        """{commercial partner id: (invoiced, outstanding, overdue)} of the current company, in two
+        aggregate queries whatever the number of partners and invoices."""
         today = fields.Date.context_today(self)
-        past_due = {
-            partner.id: residual
-            for partner, residual in self.env["account.move.line"]._read_group(
-                self._client_hub_overdue_item_domain(today),
-                ["move_id.commercial_partner_id"],
-                ["amount_residual:sum"],
-            )
+        return {
+            partner.id: self._client_hub_figures(sums)
+            for (partner,), sums in self._client_hub_figure_sums(
+                self._client_hub_move_domain(), ["commercial_partner_id"], today,
+            ).items()
+            if partner
         }
-        result = {}
-        for partner_id, (invoiced, outstanding) in totals.items():
-            overdue = past_due.get(partner_id, 0.0)
-            result[partner_id] = (invoiced, outstanding, max(0.0, min(overdue, outstanding)))
-        return result
 
-    def _client_hub_statement_summary(self, companies):
-        """The client's figures on its portal statement, per company: exactly the backend's
-        ``lifetime_paid``, ``balance_outstanding`` and ``balance_overdue`` (same computation), in
-        each company's currency. Two aggregate queries per company."""
+    def _client_hub_statement_figures(self, today):
+        """The portal statement's figures of this client (a commercial partner), from one call of
+        the dashboard's computation over its issued documents in the companies of the current
+        environment: ``(summary, foreign)``. ``summary``: per company, in its currency, exactly
+        the backend's ``lifetime_paid``, ``balance_outstanding`` and ``balance_overdue`` (the
+        sums of its currencies, then _client_hub_figures, as _client_hub_metrics does);
+        ``foreign``: {(company, currency): figures} in the documents' own currency, for the
+        currencies other than the company's.
+
+        Read as the system: the caller passes the signed-in contact's own commercial partner
+        (its accounting figures need rights a portal user does not have); the documents are
+        limited to that partner and to the companies the contact may see."""
         self.ensure_one()
+        companies = self.env.companies
+        domain = [
+            ("commercial_partner_id", "=", self.id),
+            ("move_type", "in", CUSTOMER_DOCUMENTS),
+            ("state", "=", "posted"),
+            ("company_id", "in", companies.ids),
+        ]
+        sums = self.sudo()._client_hub_figure_sums(domain, ["company_id", "currency_id"], today, in_currency=True)
+        per_company, foreign = {}, {}
+        for (company, currency), figures in sums.items():
+            total = per_company.setdefault(company, dict.fromkeys(FIGURE_SUMS, 0.0))
+            for name in ("invoiced", "outstanding", "past_due"):
+                total[name] += figures[name]
+            if currency != company.currency_id:
+                invoiced, outstanding, overdue = self._client_hub_figures(figures, "_currency")
+                foreign[company.with_env(self.env), currency.with_env(self.env)] = {
+                    "invoiced": invoiced, "paid": invoiced - outstanding,
+                    "outstanding": outstanding, "overdue": overdue,
+                }
         summary = []
-        for company in companies:
-            metrics = self.with_company(company)._client_hub_metrics()
-            invoiced, outstanding, overdue = metrics.get(self.commercial_partner_id.id, (0.0, 0.0, 0.0))
+        for company in sorted(per_company, key=lambda company: company.id) or [self.env.user.company_id.sudo()]:
+            invoiced, outstanding, overdue = self._client_hub_figures(
+                per_company.get(company, dict.fromkeys(FIGURE_SUMS, 0.0))
+            )
             summary.append({
-                "company": company,
-                "currency": company.currency_id,
+                "company": company.with_env(self.env),
+                "currency": company.currency_id.with_env(self.env),
                 "invoiced": invoiced,
                 "paid": invoiced - outstanding,
                 "outstanding": outstanding,
                 "overdue": overdue,
             })
-        return summary
+        return summary, foreign
 
     @api.depends_context("company")
     def _compute_client_hub_currency_id(self):
