@@ -6,7 +6,8 @@ from datetime import date
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.fields import Domain
+from odoo.tools import SQL, str2bool
 
 from ..lib.statement import PAGE_SIZE, STATUS_RANK, StatementQuery, safe_filename, unique_names
 
@@ -198,38 +199,55 @@ class AccountMove(models.Model):
     @api.model
     def _client_hub_payable_groups(self, commercial):
         """What the client can settle with one online payment per company and currency: its
-        open invoices, net of its open credit notes, as the signed-in contact may read them.
-        Invoices with a payment under way are left out. Returns a list of dicts (company,
-        currency, invoices, credit_notes, moves, amount), largest first, amount > 0 only."""
-        moves = self.search([
+        open invoices, net of its open credit notes, in the companies the signed-in contact may
+        see. Invoices Odoo would not let it pay online are left out (``_has_to_be_paid``: a
+        payment already under way, nothing to pay, online payment switched off), and companies
+        without a payment provider. Returns a list of dicts (company, currency, invoices,
+        credit_notes, moves, amount), largest first, amount > 0 only.
+
+        One aggregate query whatever the number of open documents: the conditions of
+        ``_has_to_be_paid`` are expressed as a domain (the statement shows this on every view).
+        Read as the system for the transactions (a client may read its invoices, not their
+        transactions), over ``commercial``'s documents only: the caller passes the signed-in
+        contact's own commercial partner."""
+        if not str2bool(self.env["ir.config_parameter"].sudo().get_param("account_payment.enable_portal_payment")):
+            return []
+        open_documents = Domain([
             ("commercial_partner_id", "=", commercial.id),
-            ("move_type", "in", STATEMENT_TYPES),
             ("state", "=", "posted"),
             ("payment_state", "in", ("not_paid", "partial")),
-        ], order="invoice_date_due, id")
+            ("amount_residual", "!=", 0),
+            ("company_id", "in", self.env.companies.ids),
+        ])
+        payable_invoices = Domain([
+            ("move_type", "=", "out_invoice"),
+            ("amount_total", "!=", 0),
+            ("transaction_ids", "not any", [
+                ("state", "in", ("pending", "authorized")), ("provider_code", "not in", ("none", "custom")),
+            ]),
+        ])
+        domain = open_documents & (payable_invoices | Domain("move_type", "=", "out_refund"))
         groups = {}
-        Provider = self.env["payment.provider"]
-        for move in moves:
-            if move.currency_id.is_zero(move.amount_residual):
-                continue
-            # its pending payments (the client may read its invoices, not their transactions)
-            if move.move_type == "out_invoice" and not move.sudo()._has_to_be_paid():
-                continue
-            group = groups.setdefault((move.company_id, move.currency_id), {
-                "company": move.company_id, "currency": move.currency_id,
-                "invoices": self.browse(), "credit_notes": self.browse(),
+        for company, currency, move_type, residual, ids in self.sudo()._read_group(
+            domain, ["company_id", "currency_id", "move_type"], ["amount_residual:sum", "id:array_agg"],
+        ):
+            group = groups.setdefault((company, currency), {
+                "company": company.with_env(self.env), "currency": currency.with_env(self.env),
+                "invoices": self.browse(), "credit_notes": self.browse(), "amount": 0.0,
             })
-            group["invoices" if move.move_type == "out_invoice" else "credit_notes"] |= move
+            key, sign = ("invoices", 1) if move_type == "out_invoice" else ("credit_notes", -1)
+            group[key] = self.browse(sorted(ids))
+            group["amount"] += sign * residual
         result = []
-        for (company, currency), group in groups.items():
-            invoiced = sum(group["invoices"].mapped("amount_residual"))
-            amount = invoiced - sum(group["credit_notes"].mapped("amount_residual"))
-            if not group["invoices"] or currency.compare_amounts(amount, 0.0) <= 0:
+        Provider = self.env["payment.provider"]
+        for group in groups.values():
+            currency = group["currency"]
+            if not group["invoices"] or currency.compare_amounts(group["amount"], 0.0) <= 0:
                 continue
-            if not Provider._client_hub_company_accepts_payments(company.id):
+            if not Provider._client_hub_company_accepts_payments(group["company"].id):
                 continue
             moves = group["invoices"] | group["credit_notes"]
-            result.append({**group, "moves": moves, "amount": currency.round(amount)})
+            result.append({**group, "moves": moves, "amount": currency.round(group["amount"])})
         return sorted(result, key=lambda group: (-group["amount"], group["currency"].name, group["company"].id))
 
     # ------------------------------------------------------------------ bulk PDF download
