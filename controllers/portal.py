@@ -278,7 +278,9 @@ class ClientHubPortal(PortalAccount):
         values.update({
             "page_name": "client_hub_pay",
             # the documents it settles, soonest due first
-            "group": {**group, "moves": group["moves"].sorted(lambda move: (move.invoice_date_due or move.date, move.id))},
+            "group": {**group, "moves": group["moves"].sorted(
+                lambda move: (move.invoice_date_due or move.date, move.id)
+            )},
             "amount": group["amount"],
             "currency": currency_rec,
             "access_token": self._client_hub_pay_token(group),
