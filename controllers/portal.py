@@ -51,9 +51,12 @@ class ClientHubPortal(PortalAccount):
         commercial = self._client_hub_commercial()
         today = fields.Date.context_today(user)
         domain = Move._client_hub_statement_domain(commercial, query, today)
-        rows, total, page = Move._client_hub_statement_rows(domain, query, today, page=page)
         # its own client: commercial is the signed-in contact's commercial partner
-        summary, foreign = commercial._client_hub_statement_figures(today)
+        summary, foreign, years = commercial._client_hub_statement_figures(today)
+        known_total = None
+        if query.filterby == "all":  # the figures counted these documents already
+            known_total = years.get(query.year, 0) if query.year else sum(years.values())
+        rows, total, page = Move._client_hub_statement_rows(domain, query, today, page=page, total=known_total)
         labels = self._client_hub_filter_labels()
         env = request.env
         filtered = query.filterby != "all" or query.year
@@ -82,7 +85,7 @@ class ClientHubPortal(PortalAccount):
             "summary": summary,
             "foreign_totals": foreign,
             "multi_company": len(summary) > 1,
-            "year_links": self._client_hub_year_links(query, Move._client_hub_statement_years(commercial, today)),
+            "year_links": self._client_hub_year_links(query, sorted(filter(None, years), reverse=True)),
             "searchbar_filters": {key: {"label": labels[key]} for key in FILTERS},
             "filterby": query.filterby,
             "sort_links": {key: f"{STATEMENT_URL}?{urlencode(query.toggled(key).url_args())}" for key in SORT_KEYS},

@@ -151,23 +151,16 @@ class AccountMove(models.Model):
         return SQL("%s %s %s, %s DESC, %s DESC", key, direction, nulls, column("invoice_date"), column("id"))
 
     @api.model
-    def _client_hub_statement_rows(self, domain, query, today, page=1):
-        """One page of the statement (``PAGE_SIZE`` documents) and the number of documents: two
-        queries, whatever the number of documents."""
-        total = self.search_count(domain)
+    def _client_hub_statement_rows(self, domain, query, today, page=1, total=None):
+        """One page of the statement (``PAGE_SIZE`` documents) and the number of documents
+        (``total`` when the caller knows it): two queries, whatever the number of documents."""
+        if total is None:
+            total = self.search_count(domain)
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(1, page), pages)
         found = self._search(domain, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         found.order = self._client_hub_statement_order(found.table, query, today)
         return self.browse(found.get_result_ids()), total, page
-
-    @api.model
-    def _client_hub_statement_years(self, commercial, today):
-        """The years the client has documents in, newest first (the year filter's choices)."""
-        base = self._client_hub_statement_domain(commercial, _ALL, today)
-        return sorted(
-            (year.year for (year,) in self._read_group(base, ["invoice_date:year"]) if year), reverse=True
-        )
 
     # ------------------------------------------------------------------ online payment
     def _has_to_be_paid(self):

@@ -245,7 +245,7 @@ class ResPartner(models.Model):
         ]
 
     @api.model
-    def _client_hub_figure_sums(self, move_domain, groupby, today, in_currency=False):
+    def _client_hub_figure_sums(self, move_domain, groupby, today, in_currency=False, by_year=False):
         """The one computation every figure of client_hub is made of (the dashboard, the client
         list's values, the portal statement): two aggregate queries, whatever the number of
         documents. ``{key: sums}``, ``key`` the tuple of the ``groupby`` values (fields of
@@ -254,7 +254,8 @@ class ResPartner(models.Model):
         of credit notes), ``outstanding`` and ``past_due`` (the signed residual of the open
         receivable items past their due date: invoice installments positive, credit notes
         negative); with ``in_currency``, the same three in the documents' own currency too
-        (``invoiced_currency``...), for groups of one currency."""
+        (``invoiced_currency``...), for groups of one currency; with ``by_year``, ``years``:
+        the number of documents per year of their invoice date."""
         Move, Line = self.env["account.move"], self.env["account.move.line"]
         sums = {}
 
@@ -265,15 +266,23 @@ class ResPartner(models.Model):
         if in_currency:
             # amount_residual is unsigned: a credit note's is subtracted (hence move_type)
             aggregates += ["amount_total_in_currency_signed:sum", "amount_residual:sum"]
-        for row in Move._read_group(move_domain, [*groupby, *(["move_type"] if in_currency else [])], aggregates):
-            key = tuple(row[:len(groupby)])
-            figures = entry(key)
-            figures["invoiced"] += row[-len(aggregates)]
-            figures["outstanding"] += row[-len(aggregates) + 1]
+        extra = [*(["move_type"] if in_currency else []), *(["invoice_date:year"] if by_year else [])]
+        if by_year:
+            aggregates += ["__count"]
+        for row in Move._read_group(move_domain, [*groupby, *extra], aggregates):
+            details = dict(zip(extra, row[len(groupby):len(groupby) + len(extra)], strict=True))
+            values = row[-len(aggregates):]
+            figures = entry(tuple(row[:len(groupby)]))
+            figures["invoiced"] += values[0]
+            figures["outstanding"] += values[1]
             if in_currency:
-                move_type, total, residual = row[len(groupby)], row[-2], row[-1]
+                total, residual = values[2], values[3]
                 figures["invoiced_currency"] += total
-                figures["outstanding_currency"] += -residual if move_type == "out_refund" else residual
+                figures["outstanding_currency"] += -residual if details["move_type"] == "out_refund" else residual
+            if by_year:
+                year = details["invoice_date:year"]
+                years = figures.setdefault("years", {})
+                years[year and year.year] = years.get(year and year.year, 0) + values[-1]
         line_aggregates = ["amount_residual:sum", *(["amount_residual_currency:sum"] if in_currency else [])]
         for row in Line._read_group(
             [("move_id", "any", move_domain), *Move._client_hub_past_due_items(today)],
@@ -308,11 +317,12 @@ class ResPartner(models.Model):
     def _client_hub_statement_figures(self, today):
         """The portal statement's figures of this client (a commercial partner), from one call of
         the dashboard's computation over its issued documents in the companies of the current
-        environment: ``(summary, foreign)``. ``summary``: per company, in its currency, exactly
+        environment: ``(summary, foreign, years)``. ``summary``: per company, in its currency, exactly
         the backend's ``lifetime_paid``, ``balance_outstanding`` and ``balance_overdue`` (the
         sums of its currencies, then _client_hub_figures, as _client_hub_metrics does);
         ``foreign``: {(company, currency): figures} in the documents' own currency, for the
-        currencies other than the company's.
+        currencies other than the company's; ``years``: {year: number of documents} (the year
+        filter's choices, and the statement's count when nothing else filters it).
 
         Read as the system: the caller passes the signed-in contact's own commercial partner
         (its accounting figures need rights a portal user does not have); the documents are
@@ -325,9 +335,13 @@ class ResPartner(models.Model):
             ("state", "=", "posted"),
             ("company_id", "in", companies.ids),
         ]
-        sums = self.sudo()._client_hub_figure_sums(domain, ["company_id", "currency_id"], today, in_currency=True)
-        per_company, foreign = {}, {}
+        sums = self.sudo()._client_hub_figure_sums(
+            domain, ["company_id", "currency_id"], today, in_currency=True, by_year=True,
+        )
+        per_company, foreign, years = {}, {}, {}
         for (company, currency), figures in sums.items():
+            for year, count in figures.get("years", {}).items():
+                years[year] = years.get(year, 0) + count
             total = per_company.setdefault(company, dict.fromkeys(FIGURE_SUMS, 0.0))
             for name in ("invoiced", "outstanding", "past_due"):
                 total[name] += figures[name]
@@ -350,7 +364,7 @@ class ResPartner(models.Model):
                 "outstanding": outstanding,
                 "overdue": overdue,
             })
-        return summary, foreign
+        return summary, foreign, years
 
     @api.depends_context("company")
     def _compute_client_hub_currency_id(self):
