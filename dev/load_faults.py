@@ -2,7 +2,9 @@
 
 1. at a quarter of the run, once the cron worker is rendering a background export: `kill -9` of
    that cron worker and of one HTTP worker (the one with the most memory). Odoo's master must
-   respawn both; the export must finish later (the cron takes it again), whole.
+   respawn both; the export must finish later (the cron takes it again), whole. So that one is
+   running then, the driver queues it itself shortly before (QUEUE_EXPORT: the documents of a
+   signed-in client that have no PDF yet, rendered 5 per batch, each batch committed).
 2. at half the run: `pg_ctl restart -m fast` of the project cluster. The server is not restarted:
    it must answer again by itself; no payment half-written; the webhooks that failed meanwhile
    succeed when "Stripe" retries them (bench/load/locustfile.py).
@@ -21,6 +23,25 @@ from pathlib import Path
 from dev.load_procs import children, is_gevent_worker, kill9, niceness, pg_restart, rss_mb, wait_for
 from dev.odoo_runtime import Context
 from dev.postgres import _as_pg_owner, pg_bindir, pg_root
+
+# A background export for the kill -9 to interrupt: the signed-in client (a portal user of the run)
+# with the most documents without a PDF, rendered 5 per batch by the cron (visible as 'running'
+# between batches; the batch size is put back by CHECK's caller at the end: finish()).
+QUEUE_EXPORT = """
+Move = env['account.move']
+env['ir.config_parameter'].set_param('account.pdf_generation_batch', '5')
+best = None
+signed_in = env['res.users'].search([('share', '=', True), ('login_date', '!=', False)], order='login_date desc', limit=100)
+for user in signed_in:
+    moves = Move.search([('commercial_partner_id', '=', user.partner_id.commercial_partner_id.id),
+                         ('move_type', 'in', ('out_invoice', 'out_refund')), ('state', '=', 'posted'),
+                         ('invoice_pdf_report_id', '=', False)])
+    if best is None or len(moves) > len(best[1]):
+        best = (user, moves)
+export = env['client_hub.portal.export']._queue(best[0], best[1])
+print('LOAD_EXPORT_QUEUED', export.id, len(best[1]))
+"""
+RESTORE_BATCH = "env['ir.config_parameter'].set_param('account.pdf_generation_batch', False)"
 
 
 class FaultDriver(threading.Thread):
@@ -65,6 +86,8 @@ class FaultDriver(threading.Thread):
     def run(self):
         self.t0 = time.time()
         try:
+            self.sleep_until(self.duration * 0.25 - 25)
+            self.report["export_queued"] = self.ctx.shell(self.db, QUEUE_EXPORT, timeout=120) == 0
             self.sleep_until(self.duration * 0.25)
             self.kill_workers()
             self.sleep_until(self.duration * 0.5)
@@ -107,6 +130,8 @@ class FaultDriver(threading.Thread):
 
     def finish(self):
         """After the run: what became of the export the killed cron worker was rendering."""
+        if self.report.get("export_queued") is not None:
+            self.ctx.shell(self.db, RESTORE_BATCH, timeout=120)
         kill = self.report.get("kill") or {}
         if kill.get("export"):
             kill["export_final"] = self.ctx.psql(

@@ -39,7 +39,7 @@ def _table(rows, headers) -> list[str]:
     return lines
 
 
-def _windows(faults: dict | None, t0: float | None) -> list[tuple[str, float, float]]:
+def _windows(faults: dict | None, t0: float | None, storm: dict | None = None) -> list[tuple[str, float, float]]:
     """(fault, start, end) in seconds since Locust's start: the windows where clients may see
     errors because of a fault."""
     if not faults or not t0:
@@ -50,6 +50,8 @@ def _windows(faults: dict | None, t0: float | None) -> list[tuple[str, float, fl
     if faults.get("pg_restart"):
         at = faults["pg_restart"]["at"] - t0
         windows.append(("PostgreSQL restart", at - 1, at + 40))
+    if storm:  # its thousand connections at once (times already from Locust's start)
+        windows.append(("webhook storm", storm["t"] - 1, storm["t"] + (storm.get("seconds") or 60) + 5))
     return windows
 
 
@@ -75,7 +77,7 @@ def build(*, opts, out, results, checks, memory, locust_rc, wall, exports_wait, 
     n5xx = sum(results["status_5xx"].values())
     failures = results["failures"]
     t0 = results.get("t0")
-    windows = _windows(faults, t0)
+    windows = _windows(faults, t0, results.get("storm"))
 
     def in_window(t):
         return next((name for name, start, end in windows if start <= t <= end), None)
