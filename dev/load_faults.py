@@ -31,7 +31,8 @@ QUEUE_EXPORT = """
 Move = env['account.move']
 env['ir.config_parameter'].set_param('account.pdf_generation_batch', '5')
 best = None
-signed_in = env['res.users'].search([('share', '=', True), ('login_date', '!=', False)], order='login_date desc', limit=100)
+signed_in = env['res.users'].search([('share', '=', True), ('login_date', '!=', False)],
+                                    order='login_date desc', limit=100)
 for user in signed_in:
     moves = Move.search([('commercial_partner_id', '=', user.partner_id.commercial_partner_id.id),
                          ('move_type', 'in', ('out_invoice', 'out_refund')), ('state', '=', 'posted'),
