@@ -31,14 +31,15 @@ QUEUE_EXPORT = """
 Move = env['account.move']
 env['ir.config_parameter'].set_param('account.pdf_generation_batch', '5')
 best = None
-signed_in = env['res.users'].search([('share', '=', True), ('login_date', '!=', False)],
-                                    order='login_date desc', limit=100)
+signed_in = env['res.users'].search([('share', '=', True)], order='id desc', limit=100)  # the run's newest
 for user in signed_in:
     moves = Move.search([('commercial_partner_id', '=', user.partner_id.commercial_partner_id.id),
-                         ('move_type', 'in', ('out_invoice', 'out_refund')), ('state', '=', 'posted'),
-                         ('invoice_pdf_report_id', '=', False)])
+                         ('move_type', 'in', ('out_invoice', 'out_refund')), ('state', '=', 'posted')])
+    moves = moves.filtered(lambda move: not move.invoice_pdf_report_id)
     if best is None or len(moves) > len(best[1]):
         best = (user, moves)
+    if len(moves) >= 20:
+        break
 export = env['client_hub.portal.export']._queue(best[0], best[1])
 print('LOAD_EXPORT_QUEUED', export.id, len(best[1]))
 """
