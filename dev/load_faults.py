@@ -72,8 +72,11 @@ class FaultDriver(threading.Thread):
 
     def running_export(self) -> str:
         try:
+            # pending: taken by the cron (running) or about to be (queued); its state is committed
+            # between batches only, so a job being rendered may still read 'queued'
             return self.ctx.psql("SELECT id || ' ' || progress_done || ' ' || document_count FROM "
-                                 "client_hub_portal_export WHERE state = 'running' ORDER BY id LIMIT 1", self.db)
+                                 "client_hub_portal_export WHERE state IN ('queued', 'running') "
+                                 "AND progress_done < document_count ORDER BY id DESC LIMIT 1", self.db)
         except Exception:
             return ""
 
