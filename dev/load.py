@@ -238,8 +238,11 @@ if env['res.partner'].search_count([('name', '=like', 'Load Client %'), ('is_com
     Seeder(env, seed=14).seed(n_clients={clients}, invoices_per_client=6, name_prefix='Load Client')
 """
 SMOKE_USERS, SMOKE_SECONDS = 20, 60
-# Robust on 2 shared cores (a CI machine busy with other work): p95 of every request under 15 s.
-SMOKE_THRESHOLDS = {"95%": 15000}
+# The smoke run checks what must hold on any machine (no 5xx, no failed request, nothing lost) and
+# reports the response times per route; it has no time threshold: on shared cores the same code
+# measured p95 from 2 s (quiet) to 29 s (other jobs running), and a verdict that follows the
+# machine's load is a flaky test. Capacity targets are `make load`'s.
+SMOKE_THRESHOLDS: dict = {}
 
 
 def check_load_smoke(ctx: Context, db: str) -> list[tuple[str, bool, str]]:
