@@ -685,8 +685,12 @@ def configure_demo_mail(env, smtp_port, base_url):
         server.write(values)
     else:
         env["ir.mail_server"].sudo().create(values)
-    # emails that failed before the sink was there (e.g. "Connection refused") go out again
-    env["mail.mail"].sudo().search([("state", "=", "exception")]).mark_outgoing()
+    # emails that failed before the sink was there (e.g. "Connection refused") go out again, now:
+    # the server's mail queue is woken (its own cron thread sends them, never this process)
+    failed = env["mail.mail"].sudo().search([("state", "=", "exception")])
+    if failed:
+        failed.mark_outgoing()
+        env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
     return server
 
 

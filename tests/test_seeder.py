@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 from odoo.tests import tagged
 
 from ..lib.seed_plan import KINDS
-from ..populate.seeder import DEMO_REPLY_EML, Seeder, demo_info
+from ..populate.seeder import DEMO_REPLY_EML, Seeder, configure_demo_mail, demo_info
 from .common import ClientHubCommon
 
 
@@ -160,3 +160,13 @@ class TestDemoInfo(ClientHubCommon):
         self.assertEqual(reply.author_id, self.demo["contact"])
         self.assertFalse(reply.subtype_id.internal, "a public message of the client")
         self.assertIn("send me the detail of the maintenance line", reply.body)
+
+    def test_failed_emails_go_out_again_at_once(self):
+        """`make run` on an existing demo points Odoo at the mail sink again: the emails that failed
+        meanwhile are queued again and the server's mail queue is woken (not in an hour)."""
+        cron = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        failed = self.env["mail.mail"].create({"email_to": "x@example.com", "subject": "x", "state": "exception"})
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        configure_demo_mail(self.env, smtp_port=2525, base_url="http://127.0.0.1:8069")
+        self.assertEqual(failed.state, "outgoing")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers)
