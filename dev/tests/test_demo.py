@@ -234,9 +234,27 @@ class TestConsole(unittest.TestCase):
         self.assertNotIn("Running as user", out.getvalue())
 
 
-class TestScripts(unittest.TestCase):
+class TestSteps(unittest.TestCase):
     def test_the_odoo_shell_scripts_compile(self):
         """A script `run` gives `odoo shell` is only run minutes into a first run."""
         for name in ("DEMO_SEED", "DEMO_MAIL", "REPORT_ASSETS", "DEMO_INFO"):
             script = getattr(demo_data, name).format(mail_port=2525, base_url="http://127.0.0.1:8069")
             compile(script, name, "exec")
+
+    def test_install_writes_odoo_s_log_to_its_file(self):
+        """`run`'s install step: Odoo's hundreds of lines in var/logs/demo-install.log, named in one
+        line; the console gets the module count at each quarter."""
+        var = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, var, ignore_errors=True)
+        ctx = mock.Mock()
+        ctx.cmd.side_effect = lambda *args: [sys.executable, "-c", f"print({INSTALL_LOG!r}, end='')"]
+        out = io.StringIO()
+        with mock.patch.object(demo_data, "VAR", var), mock.patch.object(demo_data, "INSTALL_LOG", var / "i.log"), \
+                contextlib.redirect_stdout(out):
+            demo_data.install(ctx)
+        self.assertEqual((var / "i.log").read_text(encoding="utf-8"), INSTALL_LOG)
+        lines = out.getvalue().splitlines()
+        self.assertIn(f"(log: {var / 'i.log'})", lines[0])
+        self.assertEqual(lines[1:5], [f"[client_hub]   loading modules: {n}/8" for n in (2, 4, 6, 8)])
+        self.assertNotIn("Running as user", out.getvalue())
+        self.assertNotIn("INFO", out.getvalue())
