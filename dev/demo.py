@@ -12,7 +12,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from dev import bootstrap, demo_data
 from dev.common import DEMO_DB, MODULE, VAR, SetupError, say
+from dev.demo_console import ConsoleFilter
 from dev.odoo_runtime import Context, context, odoo_env
 from dev.processes import HOST, cmdline, next_free_port, port_answers, port_busy, read_pid, stop_pid, stop_pidfile, tail
 
@@ -160,8 +160,9 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 def serve_foreground(proc: subprocess.Popen) -> int:
-    """Show the server's log until it exits; Ctrl-C and SIGTERM are passed on to it (Odoo shuts
-    down gracefully on the first, at once on the second)."""
+    """Show the server's warnings and errors (with their tracebacks; the whole log stays in
+    SERVER_LOG) until it exits; Ctrl-C and SIGTERM are passed on to it (Odoo shuts down
+    gracefully on the first, at once on the second)."""
     interrupted = []
 
     def forward(signum, frame):
@@ -171,15 +172,18 @@ def serve_foreground(proc: subprocess.Popen) -> int:
 
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
+        show = ConsoleFilter(SERVER_LOG, level="WARNING", traceback=True)
         with SERVER_LOG.open(encoding="utf-8", errors="replace") as log:
             log.seek(0, os.SEEK_END)
+            pending = ""
             while True:
-                chunk = log.read()
-                if chunk:
-                    sys.stdout.write(chunk)
-                    sys.stdout.flush()
-                if proc.poll() is not None:
-                    sys.stdout.write(log.read())
+                ended = proc.poll() is not None
+                *lines, pending = (pending + log.read()).split("\n")
+                for line in [*lines, pending] if ended else lines:
+                    shown = show(line)
+                    if shown is not None:
+                        print(shown, flush=True)
+                if ended:
                     break
                 time.sleep(0.3)
     finally:
@@ -220,7 +224,7 @@ def cmd_run(args) -> int:
         wait_health(proc, args.port)
         if fresh:
             demo_data.warm_report_assets(ctx, args.port)
-            demo_data.seed(ctx, args.mail_port, base_url)
+            demo_data.seed(ctx, args.mail_port, base_url, MAIL_DIR)
         made = True
         demo_data.show_banner(ctx, args, base_url, configure=not fresh, mail_dir=MAIL_DIR)
         if args.detach:
@@ -228,7 +232,8 @@ def cmd_run(args) -> int:
             say(f"demo server (pid {proc.pid}, log {SERVER_LOG}) and mail sink run in the background; "
                 "stop them with: make stop   (or: python3 dev/manage.py stop)")
             return 0
-        say(f"Ctrl-C stops the demo server and the mail sink (server log: {SERVER_LOG})")
+        say(f"Ctrl-C stops the demo server and the mail sink; the console shows its warnings and errors "
+            f"(its whole log: {SERVER_LOG})")
         return serve_foreground(proc)
     finally:
         # every step runs, whatever failed before it (even printing, into a closed pipe), and a

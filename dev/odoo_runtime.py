@@ -6,10 +6,12 @@ import contextlib
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from dev.common import MODULE, REPO, VAR, SetupError, run
+from dev.demo_console import stream
 from dev.odoo_source import NO_ODOO_HELP, OFFICIAL_GIT, Odoo, find_odoo
 from dev.postgres import Db, ensure_postgres, pg_bindir
 from dev.python_env import site_addons
@@ -104,13 +106,19 @@ class Context:
     def db_exists(self, name: str) -> bool:
         return self.psql("SELECT 1 FROM pg_database WHERE datname = :'name'", name=name) == "1"
 
-    def shell(self, dbname: str, script: str, timeout: int = 3600, log: Path | None = None) -> int:
-        """Run a Python script in `odoo shell` (env is bound); returns the exit code."""
+    def shell(self, dbname: str, script: str, timeout: int = 3600, log: Path | None = None,
+              show: Callable[[str], str | None] | None = None) -> int:
+        """Run a Python script in `odoo shell` (env is bound); returns the exit code. Its output
+        goes to the console, or to ``log``; with ``show`` too, to the console what it makes of
+        each line (see dev/demo_console.py)."""
         code = ("import sys\n"
                 f"sys.path.insert(0, {str(REPO)!r})\n"
                 "try:\n" + "".join(f"    {ln}\n" for ln in script.splitlines()) +
                 "except BaseException:\n    import traceback; traceback.print_exc(); env.cr.rollback(); sys.exit(3)\n"
                 "env.cr.commit()\n")
+        if log and show:
+            return stream(self.cmd("shell", "-d", dbname, "--no-http", "--log-level=warn"), log, show,
+                          input=code, env=odoo_env())
         with (log.open("a", encoding="utf-8") if log else contextlib.nullcontext()) as fh:
             proc = subprocess.run(self.cmd("shell", "-d", dbname, "--no-http", "--log-level=warn"),
                                   input=code, text=True, env=odoo_env(), timeout=timeout,

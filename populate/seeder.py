@@ -14,17 +14,24 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jwt
 from markupsafe import Markup
 
 from odoo import Command, fields
+from odoo.tools.misc import file_path
 
 from ..lib.seed_plan import plan_clients
 
 _logger = logging.getLogger(__name__)
 
 DEMO_MAIL_SERVER = "Demo mail sink (make run)"
+# The Message-Id of the team's question in the demo ticket "Question about line 3 of my last
+# invoice": populate/demo/ticket-reply.eml answers it (In-Reply-To), so that piping that file to
+# odoo-mailgate threads Julie's reply into the ticket (the README's and the banner's example)
+DEMO_REPLY_TO = "<client-hub-demo-ticket-question@northwind.example>"
+DEMO_REPLY_EML = Path(__file__).resolve().parent / "demo" / "ticket-reply.eml"
 
 QUIET_CONTEXT = {
     "tracking_disable": True,
@@ -254,30 +261,38 @@ class Seeder:
         return len(payments)
 
     # ------------------------------------------------------------------ demo database
-    def seed_demo(self, base_url=None, load_translations=True):
+    def seed_demo(self, base_url=None, load_translations=True, progress=None):
         """A handful of named clients with documents in every state, quotes and tickets, created
         and sent the way the business would: by a named salesperson, through Odoo's own wizards
         (send, payment, reversal), each client reading its documents in its own language.
 
         ``base_url``: the running demo server. wkhtmltopdf fetches the report assets from it, so
-        the invoices are sent with their official PDF; the queued emails are then delivered to
-        the outgoing server (the demo's mail sink, see :func:`configure_demo_mail`).
+        the invoices are sent with their official PDF; the emails are queued, and the server's
+        mail queue (woken at the end) delivers them to the outgoing server (the demo's mail sink,
+        see :func:`configure_demo_mail`). The seeder itself never sends nor deletes an email: the
+        queue, running in the server's cron thread while this commits, is their only sender.
         ``load_translations=False`` activates the languages without loading their terms (tests).
+        ``progress``: called with a line of text at each stage (``make run`` prints them).
         """
+        progress = progress or (lambda text: None)
         if base_url:
             self.env["ir.config_parameter"].sudo().set_param("report.url", base_url)
         self._demo_languages(load_translations)
+        progress("languages active: English (US, GB), French")
         staff = self._demo_company_and_staff()
         # from here on, the business's own people do the work: the salesperson creates, sends
         # and collects; documents, chatter messages and emails carry their name, not OdooBot's
-        # (and with Odoo's usual chatter: creation, tracking and sent messages are part of the demo)
+        # (and with Odoo's usual chatter: creation, tracking and sent messages are part of the demo).
+        # Emails are queued, never sent from here (mail_notify_force_send): sent by this process
+        # after a commit while the server's mail queue sends the same ones, they were sent twice or
+        # deleted under the queue's feet (MissingError, "could not serialize access")
         env = self.env(user=staff["sales"].id, su=True, context={
             "lang": "en_US", "tz": staff["sales"].tz, "client_hub_demo_commit": bool(base_url),
+            "mail_notify_force_send": False,
         })
-        result = self._demo_documents(env, staff)
+        result = self._demo_documents(env, staff, progress)
         if base_url:
-            env.flush_all()
-            self.env["mail.mail"].sudo().process_email_queue()
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         return result
 
     def _demo_languages(self, load_translations):
@@ -349,7 +364,7 @@ class Seeder:
         )
         return {"sales": sales, "support": support}
 
-    def _demo_documents(self, env, staff):
+    def _demo_documents(self, env, staff, progress):
         today = self.today
         company = self.company
         foreign = self.foreign_currency()
@@ -411,6 +426,15 @@ class Seeder:
             [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
         )
 
+        # The business's year is replayed in date order: the documents are made here, and each
+        # step (an invoice posted and sent, a payment registered, a credit note issued) is put on
+        # a timeline that runs below, oldest first, so that in every journal the numbers follow
+        # the dates (INV/, RINV/ and the bank's payments), as an accountant expects
+        timeline = []
+
+        def on(day, step, *args):
+            timeline.append((day, len(timeline), step, args))
+
         def invoice(partner, days_ago, lines, currency=None, post=True, move_type="out_invoice"):
             move = env["account.move"].create(
                 {
@@ -428,57 +452,21 @@ class Seeder:
                 }
             )
             if post:
-                move.action_post()
+                on(move.invoice_date, post_and_send, move)
             return move
 
         def pay(move, amount=None, days_after=5):
-            wizard = env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=move.ids
-            ).create({"payment_date": move.invoice_date + timedelta(days=days_after),
-                      "journal_id": bank_journal.id})
-            if amount:
-                wizard.write({"amount": amount, "payment_difference_handling": "open"})
-            wizard.action_create_payments()
+            on(move.invoice_date + timedelta(days=days_after), register_payment, move, amount)
 
-        # Zygomatic has its own invoice email (French first: the client reads French); it is
-        # used below when its invoices are sent
-        action = zygo.with_context(client_hub_template_kind="invoice").action_client_hub_customize_template()
-        own = env["mail.template"].browse(action["res_id"])
-        own.with_context(lang="fr_FR").subject = "Zygomatic — votre facture {{ object.name }}"
-        own.with_context(lang="en_US").subject = "Zygomatic — your invoice {{ object.name }}"
+        def refund(move, days_ago, reason, quantity):
+            on(today - timedelta(days=days_ago), reverse, move, reason, quantity)
 
-        sent = env["account.move"]
-        # Zygomatic: every state
-        invoice(zygo, 2, [("Discovery workshop", 4, 120.0)], post=False)
-        sent |= invoice(julie, 10, [("Monthly support retainer", 10, 120.0)])
-        partial = invoice(zygo, 40, [("Website redesign, phase 1", 25, 120.0)])
-        paid = invoice(zygo, 90, [("Security audit", 16, 120.0)])
-        sent |= partial | paid | invoice(zygo, 75, [("Hosting and maintenance, Q3", 6, 120.0)])  # overdue
-        to_refund = invoice(zygo, 120, [("Training session", 8, 120.0)])
-        sent |= to_refund
-        cancelled = invoice(zygo, 15, [("Duplicate entry", 1, 120.0)], post=False)
-        cancelled.button_cancel()
-        # Boulangerie Colbert: foreign currency (EUR)
-        eur_paid = invoice(colbert, 200, [("Point-of-sale setup", 12, 95.0)], currency=foreign)
-        sent |= eur_paid | invoice(colbert, 50, [("Menu board design", 5, 95.0)], currency=foreign)  # overdue
-        sent |= invoice(colbert, 5, [("Seasonal campaign", 3, 95.0)], currency=foreign)
-        # Harbor Dental: paid and partially paid
-        harbor_paid = invoice(harbor, 300, [("Patient portal integration", 30, 120.0)])
-        harbor_partial = invoice(harbor, 20, [("Staff training", 6, 120.0)])
-        sent |= harbor_paid | harbor_partial
-        # Nina Keller (individual)
-        nina_paid = invoice(nina, 60, [("Personal branding session", 2, 120.0)])
-        sent |= nina_paid | invoice(nina, 3, [("Portfolio review", 1, 120.0)])
-        # Lakeside: overdue, open credit note, draft
-        sent |= invoice(lakeside, 95, [("Building permit drawings", 20, 120.0)])
-        sent |= invoice(lakeside, 30, [("Goodwill discount", 1, 240.0)], move_type="out_refund")
-        invoice(lakeside, 1, [("3D walkthrough", 10, 120.0)], post=False)
-
-        # Sent as the business sends them: Odoo's send wizard, which stores the official PDF
-        # (no "proforma" on the client's side), uses the client's own template and, through
-        # client_hub, puts a personal sign-in link in each email
         commit = env.context.get("client_hub_demo_commit")
-        for move in sent.sorted("invoice_date"):
+
+        def send(move):
+            # Sent as the business sends them: Odoo's send wizard, which stores the official PDF
+            # (no "proforma" on the client's side), uses the client's own template and, through
+            # client_hub, puts a personal sign-in link in each email (queued: see seed_demo)
             if commit:
                 # wkhtmltopdf fetches the report's assets from the running server, whose request
                 # must not wait on rows this transaction holds
@@ -487,7 +475,58 @@ class Seeder:
                 active_model="account.move", active_ids=move.ids
             ).create({"move_id": move.id}).action_send_and_print()
 
-        # then the money came in
+        def post_and_send(_day, move):
+            move.action_post()
+            send(move)
+
+        def register_payment(day, move, amount):
+            wizard = env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=move.ids
+            ).create({"payment_date": day, "journal_id": bank_journal.id})
+            if amount:
+                wizard.write({"amount": amount, "payment_difference_handling": "open"})
+            wizard.action_create_payments()
+
+        def reverse(day, move, reason, quantity):
+            reversal = env["account.move.reversal"].with_context(
+                active_model="account.move", active_ids=move.ids
+            ).create({"reason": reason, "journal_id": move.journal_id.id, "date": day})
+            credit_note = env["account.move"].browse(reversal.refund_moves()["res_id"])
+            credit_note.invoice_line_ids.quantity = quantity
+            post_and_send(day, credit_note)
+
+        # Zygomatic has its own invoice email (French first: the client reads French); it is
+        # used below when its invoices are sent
+        action = zygo.with_context(client_hub_template_kind="invoice").action_client_hub_customize_template()
+        own = env["mail.template"].browse(action["res_id"])
+        own.with_context(lang="fr_FR").subject = "Zygomatic — votre facture {{ object.name }}"
+        own.with_context(lang="en_US").subject = "Zygomatic — your invoice {{ object.name }}"
+
+        # Zygomatic: every state
+        invoice(zygo, 2, [("Discovery workshop", 4, 120.0)], post=False)
+        invoice(julie, 10, [("Monthly support retainer", 10, 120.0)])
+        partial = invoice(zygo, 40, [("Website redesign, phase 1", 25, 120.0)])
+        paid = invoice(zygo, 90, [("Security audit", 16, 120.0)])
+        invoice(zygo, 75, [("Hosting and maintenance, Q3", 6, 120.0)])  # overdue
+        to_refund = invoice(zygo, 120, [("Training session", 8, 120.0)])
+        cancelled = invoice(zygo, 15, [("Duplicate entry", 1, 120.0)], post=False)
+        cancelled.button_cancel()
+        # Boulangerie Colbert: foreign currency (EUR)
+        eur_paid = invoice(colbert, 200, [("Point-of-sale setup", 12, 95.0)], currency=foreign)
+        invoice(colbert, 50, [("Menu board design", 5, 95.0)], currency=foreign)  # overdue
+        invoice(colbert, 5, [("Seasonal campaign", 3, 95.0)], currency=foreign)
+        # Harbor Dental: paid and partially paid
+        harbor_paid = invoice(harbor, 300, [("Patient portal integration", 30, 120.0)])
+        harbor_partial = invoice(harbor, 20, [("Staff training", 6, 120.0)])
+        # Nina Keller (individual)
+        nina_paid = invoice(nina, 60, [("Personal branding session", 2, 120.0)])
+        invoice(nina, 3, [("Portfolio review", 1, 120.0)])
+        # Lakeside: overdue, open credit note, draft
+        invoice(lakeside, 95, [("Building permit drawings", 20, 120.0)])
+        invoice(lakeside, 30, [("Goodwill discount", 1, 240.0)], move_type="out_refund")
+        invoice(lakeside, 1, [("3D walkthrough", 10, 120.0)], post=False)
+
+        # the money that came in, and a session cut short after it was paid
         pay(partial, amount=1200.0)
         pay(paid)
         pay(to_refund)
@@ -495,18 +534,14 @@ class Seeder:
         pay(harbor_paid)
         pay(harbor_partial, amount=300.0)
         pay(nina_paid)
-        reversal = env["account.move.reversal"].with_context(
-            active_model="account.move", active_ids=to_refund.ids
-        ).create({"reason": "Séance raccourcie de deux heures", "journal_id": to_refund.journal_id.id,
-                  "date": today - timedelta(days=100)})
-        refund = env["account.move"].browse(reversal.refund_moves()["res_id"])
-        refund.invoice_line_ids.quantity = 2
-        refund.action_post()
-        if commit:
-            env.cr.commit()  # pylint: disable=invalid-commit
-        env["account.move.send.wizard"].with_context(
-            active_model="account.move", active_ids=refund.ids
-        ).create({"move_id": refund.id}).action_send_and_print()
+        refund(to_refund, 100, "Séance raccourcie de deux heures", quantity=2)
+
+        steps = sorted(timeline, key=lambda event: event[:2])
+        payments = sum(1 for event in steps if event[2] is register_payment)
+        progress(f"posting and sending {len(steps) - payments} invoices and credit notes (with their PDF) "
+                 f"and registering {payments} payments, in date order...")
+        for day, _order, step, args in steps:
+            step(day, *args)
 
         # Quotes: sent, accepted, rejected, expired, sent with Odoo's composer
         def quote(partner, qty, days_ago=3, validity=30):
@@ -526,12 +561,19 @@ class Seeder:
             composer.action_send_mail()
             return order
 
-        send_quote(quote(zygo, 40))
-        send_quote(quote(zygo, 12, days_ago=20)).action_confirm()
-        send_quote(quote(zygo, 80, days_ago=35)).action_cancel()
+        def accept(order, days_ago):
+            order.action_confirm()  # dates the order today: the client accepted it days_ago
+            order.date_order = fields.Datetime.now() - timedelta(days=days_ago)
+            return order
+
+        # oldest first, so that the quotes' numbers follow their dates too
         send_quote(quote(zygo, 6, days_ago=60, validity=15))  # expired
+        send_quote(quote(zygo, 80, days_ago=35)).action_cancel()
+        accept(send_quote(quote(zygo, 12, days_ago=20)), days_ago=18)
+        accept(send_quote(quote(harbor, 10, days_ago=10)), days_ago=8)
+        send_quote(quote(zygo, 40))
         send_quote(quote(lakeside, 25))
-        send_quote(quote(harbor, 10, days_ago=10)).action_confirm()
+        progress("quotes sent, accepted, rejected and expired")
 
         # Support tickets in every state, handled by the support agent; emails to
         # support@northwind.example open tickets, replies thread back into them
@@ -550,18 +592,19 @@ class Seeder:
             order="invoice_date desc, id desc", limit=1,
         )
 
-        def ticket(contact, subject, body, stage, exchange=(), invoice=None):
+        def ticket(contact, subject, body, stage, exchange=(), invoice=None, message_id=None):
             record = env["helpdesk.ticket"].create({
                 "name": subject, "partner_id": contact.id, "description": body, "team_id": team.id,
                 "user_id": support.id, "client_hub_invoice_id": invoice.id if invoice else False,
             })
             record.message_subscribe(partner_ids=contact.ids)
-            for author, text in exchange:  # the conversation, as the team and the client wrote it
+            for n, (author, text) in enumerate(exchange, 1):  # the conversation, as the team and the client wrote it
                 writer = record.with_user(support) if author == "team" else record
                 writer.message_post(
                     body=Markup(text),  # noqa: S704 (the demo's own text, written above)
                     message_type="comment", subtype_xmlid="mail.mt_comment",
                     author_id=support.partner_id.id if author == "team" else contact.id,
+                    **({"message_id": message_id} if message_id and n == len(exchange) else {}),
                 )
             record.stage_id = stages[stage]
             return record
@@ -573,7 +616,7 @@ class Seeder:
         ticket(julie, "Question about line 3 of my last invoice",
                "<p>What does the maintenance line cover?</p>", "awaiting",
                [("team", "<p>It covers the monthly updates and backups. Shall I send the detail?</p>")],
-               invoice=latest_invoice)
+               invoice=latest_invoice, message_id=DEMO_REPLY_TO)  # the README's reply by email answers it
         ticket(marc, "Can we add a second administrator?",
                "<p>Our accountant needs access too.</p>", "in_progress",
                [("team", "<p>Sure: what is her email address?</p>"),
@@ -583,6 +626,7 @@ class Seeder:
         ticket(nina, "Cancel the duplicate booking",
                "<p>I booked the session twice by mistake.</p>", "cancelled",
                [("team", "<p>No problem, the duplicate is cancelled.</p>")])
+        progress("support tickets in every state")
         return {"clients": zygo | colbert | harbor | nina | lakeside, "contact": julie, "staff": staff}
 
 
@@ -641,9 +685,29 @@ def configure_demo_mail(env, smtp_port, base_url):
         server.write(values)
     else:
         env["ir.mail_server"].sudo().create(values)
-    # emails that failed before the sink was there (e.g. "Connection refused") go out again
-    env["mail.mail"].sudo().search([("state", "=", "exception")]).mark_outgoing()
+    # emails that failed before the sink was there (e.g. "Connection refused") go out again, now:
+    # the server's mail queue is woken (its own cron thread sends them, never this process)
+    failed = env["mail.mail"].sudo().search([("state", "=", "exception")])
+    if failed:
+        failed.mark_outgoing()
+        env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
     return server
+
+
+def wait_for_mail_queue(env, timeout=300, poll=1.0):
+    """Wait until the server's mail queue (woken by :meth:`Seeder.seed_demo`) has handled every
+    queued email; ``make run`` shows its banner then, with the emails in the mail sink. Reads what
+    is committed: commit first (it rolls back between reads). Returns the emails still queued
+    and those that failed."""
+    Mail = env["mail.mail"].sudo()
+    deadline = time.monotonic() + timeout
+    while True:
+        env.cr.rollback()  # a fresh snapshot of what the server committed
+        env.invalidate_all()
+        left = Mail.search_count([("state", "=", "outgoing")])
+        if not left or time.monotonic() > deadline:
+            return left, Mail.search_count([("state", "=", "exception")])
+        time.sleep(poll)
 
 
 def demo_info(env, base_url):
@@ -663,9 +727,22 @@ def demo_info(env, base_url):
         )
         Link = env["client_hub.magic.link"]
         _link, token = Link._issue(julie, origin=invoice or None)
-        url = Link._url(token, base_url=base_url)  # lands on her statement
-        lines.append(f"DEMO client portal, magic link of {julie.name} ({julie.commercial_partner_id.name}): {url}")
+        url = Link._url(token, base_url=base_url)  # lands on her statement, the portal's home
+        lines.append(f"DEMO client portal: magic link of {julie.name} ({julie.commercial_partner_id.name}), "
+                     f"to her statement: {url}")
+    if DEMO_REPLY_EML.is_file() and env["mail.message"].search_count([("message_id", "=", DEMO_REPLY_TO)]):
+        lines.append(f"DEMO reply to a ticket by email, as {julie.name}: {mailgate_command(env, base_url)}")
     return lines
+
+
+def mailgate_command(env, base_url, eml=DEMO_REPLY_EML):
+    """The shell line that pipes ``eml`` into the demo server through Odoo's own ``odoo-mailgate``
+    script (as a mail server's alias does), logged in as the demo's administrator."""
+    url = urlsplit(base_url or "http://127.0.0.1:8069")
+    script = file_path("mail/static/scripts/odoo-mailgate.py")
+    admin = env.ref("base.user_admin")
+    return (f"python3 {script} --host {url.hostname} --port {url.port or 80} -d {env.cr.dbname} "
+            f"-u {admin.id} -p admin < {eml}")
 
 
 def demo_pages(env):

@@ -13,7 +13,7 @@ import unittest
 from pathlib import Path
 from unittest import mock
 
-from dev import demo, manage, processes
+from dev import demo, demo_console, demo_data, manage, processes
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -166,3 +166,95 @@ class TestCommandLine(unittest.TestCase):
         self.assertEqual(out.returncode, 0, out.stderr)
         for command in ("setup", "test", "run", "stop", "lint", "i18n", "seed", "bench", "stop-db"):
             self.assertIn(command, out.stdout)
+
+
+INSTALL_LOG = """\
+Running as user 'root' is a security risk.
+2026-12-06 09:18:17,040 11684 INFO ? odoo: Odoo version 19.0
+2026-12-06 09:18:18,372 11684 INFO client_hub_demo odoo.modules.loading: loading 1 modules...
+2026-12-06 09:18:18,372 11684 INFO client_hub_demo odoo.modules.loading: Loading module base (1/1)
+{loading}
+<string>:38: (ERROR/3) Unexpected indentation.
+2026-12-06 09:19:06,088 11684 INFO client_hub_demo odoo.modules.loading: 8 modules loaded in 39.89s
+2026-12-06 09:19:07,001 11684 WARNING client_hub_demo odoo.modules.loading: The model x has no access rules
+PROGRESS languages active
+2026-12-06 09:20:56,570 13267 ERROR client_hub_demo odoo.addons.mail.models.mail_mail: Failed processing mail queue
+Traceback (most recent call last):
+  File "/opt/odoo/19.0/addons/mail/models/mail_mail.py", line 238, in process_email_queue
+odoo.exceptions.MissingError: Record does not exist or has been deleted.
+(Record: mail.mail(16,), User: 1)
+2026-12-06 09:20:57,000 13267 INFO client_hub_demo werkzeug: 127.0.0.1 - - "GET /web/health HTTP/1.1" 200 -
+""".format(loading="\n".join(
+    f"2026-12-06 09:18:2{n},000 11684 INFO client_hub_demo odoo.modules.loading: Loading module m{n} ({n}/8)"
+    for n in range(1, 9)))
+
+
+class TestConsole(unittest.TestCase):
+    """`run` keeps Odoo's log in var/logs/ and shows progress lines and problems, one line each."""
+
+    def shown(self, show) -> list[str]:
+        return [out for line in INSTALL_LOG.splitlines() if (out := show(line)) is not None]
+
+    def test_install_and_seeding_show_progress_and_errors_only(self):
+        shown = self.shown(demo_console.ConsoleFilter("var/logs/demo-install.log"))
+        self.assertEqual(shown, [
+            "[client_hub]   loading modules: 2/8",
+            "[client_hub]   loading modules: 4/8",
+            "[client_hub]   loading modules: 6/8",
+            "[client_hub]   loading modules: 8/8",
+            "[client_hub] languages active",
+            "[client_hub] ERROR odoo.addons.mail.models.mail_mail: Failed processing mail queue"
+            "   (details: var/logs/demo-install.log)",
+        ])
+
+    def test_the_running_server_shows_warnings_with_their_traceback(self):
+        shown = self.shown(demo_console.ConsoleFilter("var/logs/demo-server.log", level="WARNING", traceback=True))
+        self.assertEqual(shown[4:], [
+            "[client_hub] WARNING odoo.modules.loading: The model x has no access rules",
+            "[client_hub] languages active",
+            "[client_hub] ERROR odoo.addons.mail.models.mail_mail: Failed processing mail queue",
+            "Traceback (most recent call last):",
+            '  File "/opt/odoo/19.0/addons/mail/models/mail_mail.py", line 238, in process_email_queue',
+            "odoo.exceptions.MissingError: Record does not exist or has been deleted.",
+            "(Record: mail.mail(16,), User: 1)",
+        ])
+
+    def test_stream_logs_everything_and_shows_what_the_filter_keeps(self):
+        log = Path(tempfile.mkdtemp()) / "logs" / "step.log"
+        self.addCleanup(shutil.rmtree, log.parent.parent, ignore_errors=True)
+        script = "import sys\nsys.stdout.write(sys.stdin.read())\nprint('on stderr', file=sys.stderr)\nsys.exit(3)\n"
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            rc = demo_console.stream([sys.executable, "-c", script], log, demo_console.ConsoleFilter(log),
+                                     input=INSTALL_LOG)
+        self.assertEqual(rc, 3)
+        self.assertEqual(log.read_text(encoding="utf-8"), INSTALL_LOG + "on stderr\n")
+        self.assertEqual(len(out.getvalue().splitlines()), 6, out.getvalue())
+        self.assertNotIn("Traceback", out.getvalue())
+        self.assertNotIn("Running as user", out.getvalue())
+
+
+class TestSteps(unittest.TestCase):
+    def test_the_odoo_shell_scripts_compile(self):
+        """A script `run` gives `odoo shell` is only run minutes into a first run."""
+        for name in ("DEMO_SEED", "DEMO_MAIL", "REPORT_ASSETS", "DEMO_INFO"):
+            script = getattr(demo_data, name).format(mail_port=2525, base_url="http://127.0.0.1:8069")
+            compile(script, name, "exec")
+
+    def test_install_writes_odoo_s_log_to_its_file(self):
+        """`run`'s install step: Odoo's hundreds of lines in var/logs/demo-install.log, named in one
+        line; the console gets the module count at each quarter."""
+        var = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, var, ignore_errors=True)
+        ctx = mock.Mock()
+        ctx.cmd.side_effect = lambda *args: [sys.executable, "-c", f"print({INSTALL_LOG!r}, end='')"]
+        out = io.StringIO()
+        with mock.patch.object(demo_data, "VAR", var), mock.patch.object(demo_data, "INSTALL_LOG", var / "i.log"), \
+                contextlib.redirect_stdout(out):
+            demo_data.install(ctx)
+        self.assertEqual((var / "i.log").read_text(encoding="utf-8"), INSTALL_LOG)
+        lines = out.getvalue().splitlines()
+        self.assertIn(f"(log: {var / 'i.log'})", lines[0])
+        self.assertEqual(lines[1:5], [f"[client_hub]   loading modules: {n}/8" for n in (2, 4, 6, 8)])
+        self.assertNotIn("Running as user", out.getvalue())
+        self.assertNotIn("INFO", out.getvalue())
