@@ -126,7 +126,11 @@ class TestSupportGateway(TransactionCase, SupportFixtures):
         self.reply(ticket, "ana@client.example", text="It is broken again.")
         self.assertFalse(ticket.stage_id.closed, "reopened")
         self.assertEqual(ticket.client_hub_waiting, "team")
-        self.env["ir.config_parameter"].sudo().set_param("client_hub.support_reopen_on_reply", "False")
+        settings = self.env["res.config.settings"].create({})
+        self.assertTrue(settings.client_hub_support_reopen_on_reply, "on by default")
+        settings.client_hub_support_reopen_on_reply = False  # unticked in Settings
+        settings.execute()
+        self.assertFalse(self.env["res.config.settings"].create({}).client_hub_support_reopen_on_reply)
         ticket.stage_id = closed
         self.reply(ticket, "ana@client.example", text="Just saying thanks.")
         self.assertEqual(ticket.stage_id, closed, "kept closed")
