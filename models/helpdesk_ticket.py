@@ -230,13 +230,15 @@ class HelpdeskTicket(models.Model):
             kwargs["partner_ids"] = self._client_hub_internal_partners(kwargs.get("partner_ids")).ids
             self = self.with_context(mail_post_autofollow=False, mail_post_autofollow_author_skip=True)
         elif not self.env.user._is_internal():
-            self._client_hub_check_client_files(kwargs.get("attachment_ids"), kwargs.get("attachments"))
+            files = self._client_hub_own_pending_files(kwargs.get("attachment_ids"))
+            self._client_hub_check_client_files(files, attachments=kwargs.get("attachments"))
         return super().message_post(**kwargs)
 
     def _message_update_content(self, message, /, *, body, attachment_ids=None, partner_ids=None, strict=True,
                                 **kwargs):
-        if attachment_ids is not None and not self.env.user._is_internal():
-            self._client_hub_check_client_files(attachment_ids)
+        if attachment_ids and not self.env.user._is_internal():
+            files = self._client_hub_own_pending_files(attachment_ids)
+            self._client_hub_check_client_files(files, count=len(message.sudo().attachment_ids | files))
         return super()._message_update_content(
             message, body=body, attachment_ids=attachment_ids, partner_ids=partner_ids, strict=strict, **kwargs
         )
@@ -287,9 +289,10 @@ class HelpdeskTicket(models.Model):
         return None
 
     @api.model
-    def _client_hub_files_error(self, files):
-        """The first reason a client may not attach these ``(name, size)`` to one message, or None."""
-        if len(files) > support_files.MAX_FILES:
+    def _client_hub_files_error(self, files, count=None):
+        """The first reason a client may not attach these ``(name, size)`` to one message (which
+        carries ``count`` files in all, these by default), or None."""
+        if (len(files) if count is None else count) > support_files.MAX_FILES:
             return _("Attach at most %(count)s files to a ticket.", count=support_files.MAX_FILES)
         for name, size in files:
             error = self._client_hub_file_error(name, size)
@@ -298,13 +301,23 @@ class HelpdeskTicket(models.Model):
         return None
 
     @api.model
-    def _client_hub_check_client_files(self, attachment_ids=None, attachments=None):
-        """A client's message to a ticket (portal reply, edit): the new-ticket rules, else a
-        UserError; the files' names lose any folder part."""
+    def _client_hub_own_pending_files(self, attachment_ids):
+        """The files a message by a client will actually bring (Odoo links, for a non-internal
+        user, only the pending uploads it created; the others are ignored)."""
         records = self.env["ir.attachment"].sudo().browse(attachment_ids or []).exists()
+        return records.filtered(
+            lambda record: record.res_model in ("mail.compose.message", "mail.scheduled.message")
+            and record.create_uid.id == self.env.uid
+        )
+
+    @api.model
+    def _client_hub_check_client_files(self, records, attachments=None, count=None):
+        """A client's message to a ticket (portal reply, edit): the new-ticket rules for its files
+        (``count``: the number the message will carry), else a UserError; their names lose any
+        folder part."""
         files = [(record.name, record.file_size) for record in records]
         files += [(item[0], len(item[1] or b"")) for item in attachments or ()]
-        error = self._client_hub_files_error(files)
+        error = self._client_hub_files_error(files, count=count)
         if error:
             raise UserError(error)
         for record in records:

@@ -309,3 +309,12 @@ class TestSupportPortal(HttpCase, SupportFixtures):
                 "update_data": {"body": "Notes, edited", "attachment_ids": [svg[0].id], "attachment_tokens": [svg[1]]},
             })
         self.assertNotIn(svg[0], message.attachment_ids)
+        # an edit brings at most the files a message may carry in all
+        more = [self.upload(f"page-{i}.pdf") for i in range(10)]
+        with mute_logger(*LOGGERS), self.assertRaises(JsonRpcException):
+            self.make_jsonrpc_request("/mail/message/update_content", {
+                "message_id": message.id,
+                "update_data": {"body": "Notes", "attachment_ids": [a.id for a, _t in more],
+                                "attachment_tokens": [t for _a, t in more]},
+            })
+        self.assertEqual(message.attachment_ids, renamed[0])
