@@ -163,7 +163,8 @@ def sender_authenticated(header_values, from_address, authserv_id=None):
     if any(r["result"] == "pass" for r in dmarc):
         return True
     spf = any(
-        r["method"] == "spf" and r["result"] == "pass" and _aligned(_domain(r["props"].get("smtp.mailfrom")), from_domain)
+        r["method"] == "spf" and r["result"] == "pass"
+        and _aligned(_domain(r["props"].get("smtp.mailfrom")), from_domain)
         for r in results
     )
     dkim = any(
