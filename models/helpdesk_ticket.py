@@ -212,8 +212,8 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------ flagged notes stay inside
     @api.model
     def _client_hub_is_unverified(self, message, msg_vals=None):
-        if msg_vals and UNVERIFIED in msg_vals:
-            return bool(msg_vals[UNVERIFIED])
+        if msg_vals:  # message_post gives every value of the message it created
+            return bool(msg_vals.get(UNVERIFIED))
         return bool(message) and message.sudo()[UNVERIFIED]
 
     def _client_hub_internal_partners(self, partner_ids):
