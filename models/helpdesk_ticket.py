@@ -121,7 +121,10 @@ class HelpdeskTicket(models.Model):
     @api.model
     def message_new(self, msg, custom_values=None):
         """A new ticket by email: the sender is the ticket's contact, a new contact made from its
-        name and address when it is unknown; it follows its ticket, so replies reach it."""
+        name and address when it is unknown; it follows its ticket, so replies reach it. Of the
+        To/Cc (helpdesk_mgmt subscribes every known partner among them), only the sender's
+        colleagues stay followers: anybody could otherwise have a client's contact emailed,
+        from the company's address, whatever a stranger writes to the support alias."""
         if not msg.get("author_id") and msg.get("email_from"):
             partner = self.env["mail.thread"]._partner_find_from_emails_single(
                 [msg["email_from"]], no_create=False
@@ -130,6 +133,13 @@ class HelpdeskTicket(models.Model):
                 msg["author_id"] = partner.id
                 _logger.info("client_hub: contact %s created for a support email from a new sender", partner.id)
         ticket = super().message_new(msg, custom_values=custom_values)
+        entity = ticket.partner_id.commercial_partner_id
+        outsiders = ticket.message_partner_ids.filtered(
+            lambda partner: not self._client_hub_is_team_author(partner)
+            and (not entity or partner.commercial_partner_id != entity)
+        )
+        if outsiders:
+            ticket.message_unsubscribe(partner_ids=outsiders.ids)
         if ticket.partner_id:
             ticket.message_subscribe(partner_ids=ticket.partner_id.ids)
         return ticket

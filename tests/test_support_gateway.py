@@ -42,6 +42,26 @@ class TestSupportGateway(TransactionCase, SupportFixtures):
         self.assertEqual((ticket.partner_id.name, ticket.partner_id.email), ("Zoe Newcomer", "zoe@newcomer.example"))
         self.assertEqual(ticket.message_ids[-1].author_id, ticket.partner_id)
 
+    def test_new_ticket_subscribes_the_senders_colleagues_only(self):
+        """helpdesk_mgmt subscribes every known partner of To/Cc: a stranger writing to the alias
+        with a client's contact in Cc had that contact emailed its text from the company."""
+        cc = "Bob Client <bob@client.example>, eve@rival.example, Zed <zed@outside.example>"
+        raw = self.email("Ana Client <ana@client.example>", SUPPORT, "Printer on fire", text="Help", extra_headers={"Cc": cc})
+        self.deliver(raw)
+        ticket = self.env["helpdesk.ticket"].search([("name", "=", "Printer on fire")])
+        self.assertIn(self.bob, ticket.message_partner_ids, "a colleague in Cc follows")
+        self.assertNotIn(self.eve, ticket.message_partner_ids, "another client's contact does not")
+        raw = self.email("Mallory <mallory@nowhere.example>", SUPPORT, "Your refund", text="Pay here: https://evil.example",
+                         extra_headers={"Cc": "ana@client.example, eve@rival.example"})
+        with mute_logger(*LOGGERS):
+            self.deliver(raw)
+        ticket = self.env["helpdesk.ticket"].search([("name", "=", "Your refund")])
+        self.assertEqual(ticket.message_partner_ids.filtered("partner_share"), ticket.partner_id)
+        creation = ticket.message_ids.filtered(lambda m: "evil.example" in (m.body or ""))
+        self.assertTrue(creation)
+        mails = self.env["mail.mail"].sudo().search([("mail_message_id", "in", creation.ids)])
+        self.assertFalse((mails.recipient_ids | creation.notification_ids.res_partner_id) & (self.ana | self.eve))
+
     # ------------------------------------------------------------------ replies
     def test_agent_reply_emails_the_client_with_a_sign_in_link(self):
         ticket = self.new_ticket()
