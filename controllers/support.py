@@ -7,6 +7,9 @@
 - ``/new/ticket`` and ``/submitted/ticket``: server-side checks (subject and message required,
   attachments limited in number, size and type) with the form given back as typed and a clear
   message; "Ask a question about this invoice" prefills the form and links the ticket to it.
+- ``/mail/attachment/upload`` (the ticket page's chatter): a client's file to a ticket follows
+  the same rules (``lib/support_files``, checked again by the ticket when the message is posted)
+  and loses any folder in its name; it reaches the ticket only with its message.
 - ``/ticket/close``: helpdesk_mgmt closes any ticket by id, by GET, as the system; here only a
   POST with its CSRF token, for a ticket the contact may read, to a stage allowed from the portal.
 - The ticket page lists only files a client may see (never those of internal notes).
@@ -20,20 +23,18 @@ from odoo.http import request
 
 from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
 from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
+from odoo.addons.mail.controllers.attachment import AttachmentController
 
-PARAM_MAX_UPLOAD_MB = "client_hub.support_max_upload_mb"
-DEFAULT_MAX_UPLOAD_MB = 10
-MAX_FILES = 10
-ALLOWED_EXTENSIONS = {
-    ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".txt", ".csv", ".doc", ".docx", ".xls",
-    ".xlsx", ".odt", ".ods", ".zip", ".eml", ".msg",
-}
+from ..lib.support_files import ALLOWED_EXTENSIONS, MAX_FILES, safe_attachment_name
+
 MAX_SUBJECT = 200
 
 
-def _max_upload_mb():
-    value = request.env["ir.config_parameter"].sudo().get_param(PARAM_MAX_UPLOAD_MB)
-    return int(value) if value and str(value).isdigit() and int(value) > 0 else DEFAULT_MAX_UPLOAD_MB
+def _file_size(file):
+    file.stream.seek(0, os.SEEK_END)
+    size = file.stream.tell()
+    file.stream.seek(0)
+    return size
 
 
 def _own_invoice(invoice_id):
@@ -83,7 +84,8 @@ class ClientHubTicketController(HelpdeskTicketController):
             "client_hub_error": kw.get("client_hub_error"),
             "client_hub_limits": request.env._(
                 "Up to %(count)s files of %(max)s MB at most each: PDF, images, office documents, "
-                "text, CSV, ZIP or emails.", count=MAX_FILES, max=_max_upload_mb(),
+                "text, CSV, ZIP or emails.", count=MAX_FILES,
+                max=request.env["helpdesk.ticket"]._client_hub_max_upload_mb(),
             ),
             "client_hub_extensions": ",".join(sorted(ALLOWED_EXTENSIONS)),
         })
@@ -101,22 +103,7 @@ class ClientHubTicketController(HelpdeskTicketController):
         if kw.get("invoice_id") and not _own_invoice(kw.get("invoice_id")):
             return env._("The document this ticket refers to is not one of yours.")
         files = [file for file in request.httprequest.files.getlist("attachment") if file.filename]
-        if len(files) > MAX_FILES:
-            return env._("Attach at most %(count)s files to a ticket.", count=MAX_FILES)
-        max_mb = _max_upload_mb()
-        for file in files:
-            extension = os.path.splitext(file.filename)[1].lower()
-            if extension not in ALLOWED_EXTENSIONS:
-                return env._(
-                    "%(file)s: this type of file cannot be attached (allowed: PDF, images, office "
-                    "documents, text, CSV, ZIP and emails).", file=file.filename,
-                )
-            file.stream.seek(0, os.SEEK_END)
-            size = file.stream.tell()
-            file.stream.seek(0)
-            if size > max_mb * 1024 * 1024:
-                return env._("%(file)s is larger than %(max)s MB.", file=file.filename, max=max_mb)
-        return None
+        return env["helpdesk.ticket"]._client_hub_files_error([(file.filename, _file_size(file)) for file in files])
 
     def _prepare_submit_ticket_vals(self, **kw):
         vals = super()._prepare_submit_ticket_vals(**kw)
@@ -137,6 +124,9 @@ class ClientHubTicketController(HelpdeskTicketController):
             )
             response.status_code = 400
             return response
+        for file in request.httprequest.files.getlist("attachment"):
+            if file.filename:
+                file.filename = safe_attachment_name(file.filename)  # helpdesk_mgmt stores it as sent
         response = super().submit_ticket(**kw)
         response.status_code = 303  # after a POST, the browser GETs the ticket's page
         return response
@@ -178,3 +168,18 @@ class ClientHubTicketPortal(CustomerPortalHelpdesk):
                 [("client_hub_waiting", "=", "client"), ("client_hub_is_closed", "=", False)]
             ) if request.env["helpdesk.ticket"].has_access("read") else 0
         return values
+
+
+class ClientHubAttachmentController(AttachmentController):
+    @http.route()
+    def mail_attachment_upload(self, ufile, thread_id, thread_model, is_pending=False, **kwargs):
+        """A client's file to a ticket (the chatter of the ticket page): the new-ticket rules,
+        the error shown by the chatter as for any refused upload; a name without folders; kept
+        pending until its message is posted (where the number of files is checked)."""
+        if thread_model == "helpdesk.ticket" and not request.env.user._is_internal():
+            error = request.env["helpdesk.ticket"]._client_hub_file_error(ufile.filename, _file_size(ufile))
+            if error:
+                return request.make_json_response({"error": error})
+            ufile.filename = safe_attachment_name(ufile.filename)
+            is_pending = True
+        return super().mail_attachment_upload(ufile, thread_id, thread_model, is_pending=is_pending, **kwargs)

@@ -10,18 +10,32 @@
   new contact made from the sender's name and address; a reply whose sender is neither a contact
   of the ticket's client nor an internal user is kept as an internal note flagged as coming from
   an unknown sender (forging ``References`` never lets a stranger write into a client's ticket);
-  a client's reply reopens a closed ticket when the setting asks for it.
+  so is a reply claiming a team member's address that the receiving mail server did not
+  authenticate (``Authentication-Results``, when the setting asks for it). Nothing of a flagged
+  note leaves the company: only internal users are notified, nobody is subscribed, no
+  out-of-office answer, its To/Cc are neither followers nor the ticket's Cc. A client's reply
+  reopens a closed ticket when the setting asks for it.
+- A client's files (portal replies and new tickets): one set of rules (``lib/support_files``).
 """
 import logging
 
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import email_normalize, html_sanitize
+
+from ..lib import mail_auth, support_files
 
 _logger = logging.getLogger(__name__)
 
 PARAM_REOPEN = "client_hub.support_reopen_on_reply"
+PARAM_REQUIRE_AUTHENTICATED_STAFF = "client_hub.support_require_authenticated_staff"
+PARAM_AUTHSERV_ID = "client_hub.support_authserv_id"
+PARAM_MAX_UPLOAD_MB = "client_hub.support_max_upload_mb"
+# set by the mail gateway (mail.thread._message_route_process): the message's Authentication-Results
+CONTEXT_AUTH_RESULTS = "client_hub_authentication_results"
+UNVERIFIED = "client_hub_unverified_sender"
 BADGE_NOTIFICATION = "client_hub/support_badge"
 
 
@@ -107,7 +121,10 @@ class HelpdeskTicket(models.Model):
     @api.model
     def message_new(self, msg, custom_values=None):
         """A new ticket by email: the sender is the ticket's contact, a new contact made from its
-        name and address when it is unknown; it follows its ticket, so replies reach it."""
+        name and address when it is unknown; it follows its ticket, so replies reach it. Of the
+        To/Cc (helpdesk_mgmt subscribes every known partner among them), only the sender's
+        colleagues stay followers: anybody could otherwise have a client's contact emailed,
+        from the company's address, whatever a stranger writes to the support alias."""
         if not msg.get("author_id") and msg.get("email_from"):
             partner = self.env["mail.thread"]._partner_find_from_emails_single(
                 [msg["email_from"]], no_create=False
@@ -116,6 +133,13 @@ class HelpdeskTicket(models.Model):
                 msg["author_id"] = partner.id
                 _logger.info("client_hub: contact %s created for a support email from a new sender", partner.id)
         ticket = super().message_new(msg, custom_values=custom_values)
+        entity = ticket.partner_id.commercial_partner_id
+        outsiders = ticket.message_partner_ids.filtered(
+            lambda partner: not self._client_hub_is_team_author(partner)
+            and (not entity or partner.commercial_partner_id != entity)
+        )
+        if outsiders:
+            ticket.message_unsubscribe(partner_ids=outsiders.ids)
         if ticket.partner_id:
             ticket.message_subscribe(partner_ids=ticket.partner_id.ids)
         return ticket
@@ -131,26 +155,185 @@ class HelpdeskTicket(models.Model):
             return bool(author) and author.commercial_partner_id == self.commercial_partner_id
         return bool(email_from) and email_normalize(email_from) == email_normalize(self.partner_email or "")
 
+    def _client_hub_untrusted_reason(self, msg):
+        """Why this reply by email may not speak for its sender: "unknown" (not a contact of the
+        ticket's client nor a team member), "unauthenticated" (claims a team member's address
+        the receiving mail server did not authenticate, when the setting asks for it), or None."""
+        self.ensure_one()
+        author_id = msg.get("author_id")
+        author = self.env["res.partner"].sudo().browse(author_id).exists() if author_id else None
+        if author and self._client_hub_is_team_author(author):
+            if self._client_hub_require_authenticated_staff() and not self._client_hub_sender_authenticated(msg):
+                return "unauthenticated"
+            return None
+        if not self._client_hub_sender_belongs(author_id, msg.get("email_from")):
+            return "unknown"
+        return None
+
+    @api.model
+    def _client_hub_sender_authenticated(self, msg):
+        """The receiving mail server's ``Authentication-Results`` say the From address sent it."""
+        headers = self.env.context.get(CONTEXT_AUTH_RESULTS)
+        if not headers:
+            return False
+        authserv_id = self.env["ir.config_parameter"].sudo().get_param(PARAM_AUTHSERV_ID) or None
+        return mail_auth.sender_authenticated(headers, email_normalize(msg.get("email_from") or ""), authserv_id)
+
+    @api.model
+    def _client_hub_require_authenticated_staff(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_REQUIRE_AUTHENTICATED_STAFF, "True")
+        return value not in ("False", "0", "")
+
     def message_update(self, msg, update_vals=None):
         """A reply by email. From a stranger (forged ``References``/``In-Reply-To``, a colleague of
-        another client...): kept for the team as an internal note flagged as such, never shown to
-        the client as theirs. From the client on a closed ticket: reopens it when the setting says
-        so."""
+        another client, a team member's address not authenticated by the mail server...): kept
+        for the team as an internal note flagged as such, never shown nor sent to the client, its
+        To/Cc neither subscribed nor added to the ticket's Cc. From the client on a closed
+        ticket: reopens it when the setting says so."""
         for ticket in self:
-            if not ticket._client_hub_sender_belongs(msg.get("author_id"), msg.get("email_from")):
+            reason = ticket._client_hub_untrusted_reason(msg)
+            if reason:
+                sender = msg.get("email_from") or "?"
+                if reason == "unauthenticated":
+                    warning = _(
+                        "Claims to come from a team member (%(sender)s) but the mail server did not "
+                        "authenticate it (SPF, DKIM, DMARC). Kept as an internal note; the client does "
+                        "not see it.", sender=sender,
+                    )
+                else:
+                    warning = _(
+                        "From an unknown sender (%(sender)s): not a contact of this ticket's client. Kept as "
+                        "an internal note; the client does not see it.", sender=sender,
+                    )
                 msg["is_internal"] = True
-                warning = Markup("<p><strong>%s</strong></p>") % _(
-                    "From an unknown sender (%(sender)s): not a contact of this ticket's client. Kept as "
-                    "an internal note; the client does not see it.", sender=msg.get("email_from") or "?",
-                )
-                msg["body"] = warning + html_sanitize(msg.get("body") or "")
-                _logger.warning("client_hub: reply to ticket %s from an unknown sender kept as a note", ticket.id)
-                return super().message_update(msg, update_vals=update_vals)
+                msg[UNVERIFIED] = True
+                msg["body"] = Markup("<p><strong>%s</strong></p>") % warning + html_sanitize(msg.get("body") or "")
+                _logger.warning("client_hub: reply to ticket %s from an %s sender kept as a note", ticket.id,
+                                "unauthenticated team" if reason == "unauthenticated" else "unknown")
+                # helpdesk_mgmt subscribes the partners of To/Cc, mail.thread.cc keeps the Cc for
+                # the next answers: neither for a sender nobody vouches for
+                return super().message_update(dict(msg, to="", cc=""), update_vals=update_vals)
             if ticket.client_hub_is_closed and self._client_hub_reopen_on_reply():
                 stage = ticket._client_hub_reopen_stage()
                 if stage:
                     update_vals = dict(update_vals or {}, stage_id=stage.id)
         return super().message_update(msg, update_vals=update_vals)
+
+    # ------------------------------------------------------------------ flagged notes stay inside
+    @api.model
+    def _client_hub_is_unverified(self, message, msg_vals=None):
+        if msg_vals:  # message_post gives every value of the message it created
+            return bool(msg_vals.get(UNVERIFIED))
+        return bool(message) and message.sudo()[UNVERIFIED]
+
+    def _client_hub_internal_partners(self, partner_ids):
+        partners = self.env["res.partner"].sudo().browse(partner_ids or []).exists()
+        return partners.filtered(lambda partner: self._client_hub_is_team_author(partner))
+
+    def _get_message_create_valid_field_names(self):
+        return super()._get_message_create_valid_field_names() | {UNVERIFIED}
+
+    def message_post(self, **kwargs):
+        if kwargs.get(UNVERIFIED):
+            # Odoo's gateway pings the author of the message replied to (the client, for a forged
+            # In-Reply-To) and may subscribe the customer: internal users only, nobody subscribed
+            kwargs["partner_ids"] = self._client_hub_internal_partners(kwargs.get("partner_ids")).ids
+            self = self.with_context(mail_post_autofollow=False, mail_post_autofollow_author_skip=True)
+        elif not self.env.user._is_internal():
+            files = self._client_hub_own_pending_files(kwargs.get("attachment_ids"))
+            self._client_hub_check_client_files(files, attachments=kwargs.get("attachments"))
+        return super().message_post(**kwargs)
+
+    def _message_update_content(self, message, /, *, body, attachment_ids=None, partner_ids=None, strict=True,
+                                **kwargs):
+        if attachment_ids and not self.env.user._is_internal():
+            files = self._client_hub_own_pending_files(attachment_ids)
+            self._client_hub_check_client_files(files, count=len(message.sudo().attachment_ids | files))
+        return super()._message_update_content(
+            message, body=body, attachment_ids=attachment_ids, partner_ids=partner_ids, strict=strict, **kwargs
+        )
+
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        """A flagged note reaches internal users only (never the client, a stranger or a
+        follower without an internal user), whatever the channel (email, inbox, push)."""
+        recipients = super()._notify_get_recipients(message, msg_vals=msg_vals, **kwargs)
+        if self._client_hub_is_unverified(message, msg_vals):
+            recipients = [r for r in recipients if r.get("id") and r.get("uid") and not r.get("share")]
+        return recipients
+
+    def _notify_thread_with_out_of_office(self, message, recipients_data, msg_vals=False, **kwargs):
+        """No automatic answer (it quotes the message) to a sender nobody vouches for."""
+        if self._client_hub_is_unverified(message, msg_vals):
+            return self.env["mail.message"]
+        return super()._notify_thread_with_out_of_office(message, recipients_data, msg_vals=msg_vals, **kwargs)
+
+    def _message_get_suggested_recipients_batch(self, reply_discussion=False, reply_message=None, **kwargs):
+        """Answering a flagged note does not propose its sender, its To/Cc or the author of the
+        message it claims to answer."""
+        if reply_message and reply_message.sudo()[UNVERIFIED]:
+            reply_message = None
+        return super()._message_get_suggested_recipients_batch(
+            reply_discussion=reply_discussion, reply_message=reply_message, **kwargs
+        )
+
+    def _sort_suggested_messages(self, messages):
+        return super()._sort_suggested_messages(messages.filtered(lambda message: not message.sudo()[UNVERIFIED]))
+
+    # ------------------------------------------------------------------ a client's files
+    @api.model
+    def _client_hub_max_upload_mb(self):
+        return support_files.max_upload_mb(self.env["ir.config_parameter"].sudo().get_param(PARAM_MAX_UPLOAD_MB))
+
+    @api.model
+    def _client_hub_file_error(self, name, size):
+        """Why a client may not attach this file to a ticket (a sentence), or None."""
+        problem = support_files.file_problem(name, size, self._client_hub_max_upload_mb())
+        shown = support_files.safe_attachment_name(name)
+        if problem == "type":
+            return _(
+                "%(file)s: this type of file cannot be attached (allowed: PDF, images, office "
+                "documents, text, CSV, ZIP and emails).", file=shown,
+            )
+        if problem == "size":
+            return _("%(file)s is larger than %(max)s MB.", file=shown, max=self._client_hub_max_upload_mb())
+        return None
+
+    @api.model
+    def _client_hub_files_error(self, files, count=None):
+        """The first reason a client may not attach these ``(name, size)`` to one message (which
+        carries ``count`` files in all, these by default), or None."""
+        if (len(files) if count is None else count) > support_files.MAX_FILES:
+            return _("Attach at most %(count)s files to a ticket.", count=support_files.MAX_FILES)
+        for name, size in files:
+            error = self._client_hub_file_error(name, size)
+            if error:
+                return error
+        return None
+
+    @api.model
+    def _client_hub_own_pending_files(self, attachment_ids):
+        """The files a message by a client will actually bring (Odoo links, for a non-internal
+        user, only the pending uploads it created; the others are ignored)."""
+        records = self.env["ir.attachment"].sudo().browse(attachment_ids or []).exists()
+        return records.filtered(
+            lambda record: record.res_model in ("mail.compose.message", "mail.scheduled.message")
+            and record.create_uid.id == self.env.uid
+        )
+
+    @api.model
+    def _client_hub_check_client_files(self, records, attachments=None, count=None):
+        """A client's message to a ticket (portal reply, edit): the new-ticket rules for its files
+        (``count``: the number the message will carry), else a UserError; their names lose any
+        folder part."""
+        files = [(record.name, record.file_size) for record in records]
+        files += [(item[0], len(item[1] or b"")) for item in attachments or ()]
+        error = self._client_hub_files_error(files, count=count)
+        if error:
+            raise UserError(error)
+        for record in records:
+            safe = support_files.safe_attachment_name(record.name)
+            if safe != record.name:
+                record.name = safe
 
     @api.model
     def _client_hub_reopen_on_reply(self):

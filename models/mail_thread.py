@@ -1,10 +1,21 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import models
+from odoo import api, models
+
+from ..lib.mail_auth import HEADER as AUTHENTICATION_RESULTS
 
 
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
+
+    @api.model
+    def _message_route_process(self, message, message_dict, routes):
+        """The mail gateway: the message's ``Authentication-Results`` headers (top to bottom) go
+        with it to ``message_new``/``message_update`` in the context, always set here (whatever a
+        caller's context said) so that a model can tell what the receiving server checked."""
+        headers = tuple(str(value) for value in (message.get_all(AUTHENTICATION_RESULTS) or ()))
+        return super(MailThread, self.with_context(client_hub_authentication_results=headers)
+                     )._message_route_process(message, message_dict, routes)
 
     def _client_hub_magic_link_target(self):
         """``(client, portal path)`` when emails about this record should carry a magic link for

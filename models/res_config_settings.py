@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 
 from .client_hub_magic_link import DEFAULT_LIFETIME_DAYS, PARAM_LIFETIME, PARAM_SINGLE_USE
 from .client_hub_portal_export import DEFAULT_ZIP_SYNC_LIMIT, PARAM_ZIP_SYNC_LIMIT
+from .helpdesk_ticket import PARAM_AUTHSERV_ID, PARAM_REOPEN, PARAM_REQUIRE_AUTHENTICATED_STAFF
 
 
 class ResConfigSettings(models.TransientModel):
@@ -33,8 +34,6 @@ class ResConfigSettings(models.TransientModel):
 
     client_hub_support_reopen_on_reply = fields.Boolean(
         string="Client Replies Reopen Closed Tickets",
-        config_parameter="client_hub.support_reopen_on_reply",
-        default=True,
         help="When a client answers a closed ticket (by email or from the portal), the ticket goes "
         "back to its team's first open stage.",
     )
@@ -44,6 +43,35 @@ class ResConfigSettings(models.TransientModel):
         default=10,
         help="Files a client attaches to a ticket from the portal: at most this size each.",
     )
+
+    # on by default, these two are stored as "True"/"False": a Boolean config_parameter deletes
+    # the parameter when unticked, which reads back as the default (on): they could not be turned off
+    client_hub_support_require_authenticated_staff = fields.Boolean(
+        string="Team Emails Must Be Authenticated",
+        help="An email to a ticket from a team member's address speaks for the team only when the "
+        "receiving mail server says it passed DMARC (or SPF and DKIM) in its Authentication-Results "
+        "header; otherwise it is kept as a flagged internal note, never sent to the client.",
+    )
+    client_hub_support_authserv_id = fields.Char(
+        string="Trusted Authentication Server",
+        config_parameter=PARAM_AUTHSERV_ID,
+        help="The authserv-id your receiving mail server writes first in its Authentication-Results "
+        "headers (often its host name). Empty: only the top-most Authentication-Results header counts.",
+    )
+
+    def get_values(self):
+        res = super().get_values()
+        Ticket = self.env["helpdesk.ticket"]
+        res["client_hub_support_require_authenticated_staff"] = Ticket._client_hub_require_authenticated_staff()
+        res["client_hub_support_reopen_on_reply"] = Ticket._client_hub_reopen_on_reply()
+        return res
+
+    def set_values(self):
+        super().set_values()
+        params = self.env["ir.config_parameter"].sudo()
+        for param, value in ((PARAM_REQUIRE_AUTHENTICATED_STAFF, self.client_hub_support_require_authenticated_staff),
+                             (PARAM_REOPEN, self.client_hub_support_reopen_on_reply)):
+            params.set_param(param, "True" if value else "False")
 
     @api.constrains("client_hub_support_max_upload_mb")
     def _check_client_hub_support_max_upload(self):

@@ -42,6 +42,26 @@ class TestSupportGateway(TransactionCase, SupportFixtures):
         self.assertEqual((ticket.partner_id.name, ticket.partner_id.email), ("Zoe Newcomer", "zoe@newcomer.example"))
         self.assertEqual(ticket.message_ids[-1].author_id, ticket.partner_id)
 
+    def test_new_ticket_subscribes_the_senders_colleagues_only(self):
+        """helpdesk_mgmt subscribes every known partner of To/Cc: a stranger writing to the alias
+        with a client's contact in Cc had that contact emailed its text from the company."""
+        cc = "Bob Client <bob@client.example>, eve@rival.example, Zed <zed@outside.example>"
+        raw = self.email("Ana Client <ana@client.example>", SUPPORT, "Printer on fire", text="Help", extra_headers={"Cc": cc})
+        self.deliver(raw)
+        ticket = self.env["helpdesk.ticket"].search([("name", "=", "Printer on fire")])
+        self.assertIn(self.bob, ticket.message_partner_ids, "a colleague in Cc follows")
+        self.assertNotIn(self.eve, ticket.message_partner_ids, "another client's contact does not")
+        raw = self.email("Mallory <mallory@nowhere.example>", SUPPORT, "Your refund", text="Pay here: https://evil.example",
+                         extra_headers={"Cc": "ana@client.example, eve@rival.example"})
+        with mute_logger(*LOGGERS):
+            self.deliver(raw)
+        ticket = self.env["helpdesk.ticket"].search([("name", "=", "Your refund")])
+        self.assertEqual(ticket.message_partner_ids.filtered("partner_share"), ticket.partner_id)
+        creation = ticket.message_ids.filtered(lambda m: "evil.example" in (m.body or ""))
+        self.assertTrue(creation)
+        mails = self.env["mail.mail"].sudo().search([("mail_message_id", "in", creation.ids)])
+        self.assertFalse((mails.recipient_ids | creation.notification_ids.res_partner_id) & (self.ana | self.eve))
+
     # ------------------------------------------------------------------ replies
     def test_agent_reply_emails_the_client_with_a_sign_in_link(self):
         ticket = self.new_ticket()
@@ -126,7 +146,11 @@ class TestSupportGateway(TransactionCase, SupportFixtures):
         self.reply(ticket, "ana@client.example", text="It is broken again.")
         self.assertFalse(ticket.stage_id.closed, "reopened")
         self.assertEqual(ticket.client_hub_waiting, "team")
-        self.env["ir.config_parameter"].sudo().set_param("client_hub.support_reopen_on_reply", "False")
+        settings = self.env["res.config.settings"].create({})
+        self.assertTrue(settings.client_hub_support_reopen_on_reply, "on by default")
+        settings.client_hub_support_reopen_on_reply = False  # unticked in Settings
+        settings.execute()
+        self.assertFalse(self.env["res.config.settings"].create({}).client_hub_support_reopen_on_reply)
         ticket.stage_id = closed
         self.reply(ticket, "ana@client.example", text="Just saying thanks.")
         self.assertEqual(ticket.stage_id, closed, "kept closed")
@@ -178,3 +202,128 @@ class TestSupportGateway(TransactionCase, SupportFixtures):
         notifications = self.env["bus.bus"].sudo().search([("message", "like", "client_hub/support_badge")])
         self.assertTrue(notifications)
         self.assertTrue(any(str(self.agent.partner_id.id) in n.channel for n in notifications))
+
+    # ------------------------------------------------------------------ nothing of a stranger leaves the company
+    def outside_traces(self, message):
+        """The emails and notifications ``message`` gave to anybody who is not an internal user."""
+        mails = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
+        notifications = self.env["mail.notification"].sudo().search([("mail_message_id", "=", message.id)])
+        outside = (mails.recipient_ids | notifications.res_partner_id).filtered("partner_share")
+        return outside, mails.filtered(lambda mail: mail.email_to)
+
+    def forged_reply(self, ticket, sender, parent, cc=None, text="Please wire the refund to IBAN FR76 0000."):
+        before = set(ticket.message_ids.ids)
+        extra = {"Cc": cc} if cc else {}
+        with mute_logger(*LOGGERS):
+            self.deliver(self.email(sender, SUPPORT, f"Re: {ticket.name}", text=text, in_reply_to=parent.message_id,
+                                    references=parent.message_id, extra_headers=extra,
+                                    attachments=[("invoice.pdf", PDF, "application", "pdf")]))
+        return ticket.message_ids.filtered(lambda m: m.id not in before and m.message_type != "out_of_office")
+
+    def test_forged_reply_to_the_clients_message_reaches_nobody_outside_the_team(self):
+        ticket = self.new_ticket()
+        self.agent_reply(ticket)  # the agent follows the ticket
+        clients_message = self.reply(ticket, "Ana Client <ana@client.example>", text="Here is our new address.")
+        self.assertEqual(clients_message.author_id, self.ana)
+        followers = ticket.message_follower_ids.mapped(lambda f: (f.partner_id, f.subtype_ids))
+        cc_before = ticket.email_cc
+        for sender in ("Mallory <billing@hub-support.example>", "Eve Rival <eve@rival.example>"):
+            with self.subTest(sender=sender):
+                note = self.forged_reply(ticket, sender, clients_message,
+                                         cc="bob@client.example, office@rival.example, Zed <zed@outside.example>")
+                self.assertEqual(len(note), 1)
+                self.assertTrue(note.is_internal)
+                self.assertTrue(note.client_hub_unverified_sender)
+                self.assertIn("From an unknown sender", note.body)
+                self.assertEqual(note.attachment_ids.mapped("name"), ["invoice.pdf"], "kept for the team")
+                outside, mails_to_addresses = self.outside_traces(note)
+                self.assertFalse(outside, "no email nor notification to the client or anyone outside")
+                self.assertFalse(mails_to_addresses)
+                self.assertEqual(ticket.message_follower_ids.mapped(lambda f: (f.partner_id, f.subtype_ids)), followers,
+                                 "nobody subscribed, not even the Cc")
+                self.assertEqual(ticket.email_cc, cc_before, "the Cc is not kept for the next answers")
+                self.assertEqual(ticket.client_hub_waiting, "team")
+                # answering the note does not propose the stranger, its Cc or the client it replied to
+                suggested = ticket._message_get_suggested_recipients(reply_message=note, no_create=True)
+                emails = {recipient["email"] for recipient in suggested}
+                self.assertFalse(emails & {"billing@hub-support.example", "eve@rival.example", "zed@outside.example",
+                                           "office@rival.example"}, suggested)
+
+    def test_forged_reply_notifies_internal_users_only_and_no_out_of_office(self):
+        ticket = self.new_ticket()
+        agents_message = self.agent_reply(ticket)
+        self.agent.write({"out_of_office_from": "2020-01-01 00:00:00", "out_of_office_message": "<p>Away</p>"})
+        note = self.forged_reply(ticket, "mallory@nowhere.example", agents_message)
+        notified = self.env["mail.notification"].sudo().search([("mail_message_id", "=", note.id)]).res_partner_id
+        self.assertEqual(notified, self.agent.partner_id, "the agent replied to is told of it")
+        self.assertFalse(ticket.message_ids.filtered(lambda m: m.message_type == "out_of_office"),
+                         "no automatic answer quoting it to the stranger")
+        self.assertFalse(self.env["mail.mail"].sudo().search([("email_to", "ilike", "mallory@")]))
+
+    # ------------------------------------------------------------------ staff impersonation
+    def agent_email(self, ticket, parent, auth_results=(), text="Your refund is ready: sign in here."):
+        message = self.email("Alex Agent <alex.agent@hub.example>", SUPPORT, f"Re: {ticket.name}", text=text,
+                             in_reply_to=parent.message_id)
+        # the receiving server puts its Authentication-Results on top of the message
+        headers = b"".join(f"Authentication-Results: {value}\r\n".encode() for value in auth_results)
+        before = set(ticket.message_ids.ids)
+        with mute_logger(*LOGGERS):
+            self.deliver(headers + message)
+        return ticket.message_ids.filtered(lambda m: m.id not in before)
+
+    def assert_flagged_staff_claim(self, ticket, message):
+        self.assertTrue(message.is_internal)
+        self.assertTrue(message.client_hub_unverified_sender)
+        self.assertIn("the mail server did not authenticate it", message.body)
+        self.assertNotIn(message, self.public_messages(ticket))
+        self.assertFalse(self.outside_traces(message)[0], "the client is not emailed")
+        self.assertEqual(ticket.client_hub_waiting, "team", "the status is unchanged")
+
+    def test_unauthenticated_staff_address_is_a_flagged_note(self):
+        ticket = self.new_ticket()
+        clients_message = ticket.message_ids.filtered(lambda m: m.author_id == self.ana)[:1]
+        forged_top = "mx.hub.example; dmarc=pass header.from=hub.example"
+        cases = {
+            "no header": (),
+            "dmarc failed": ("mx.hub.example; spf=fail smtp.mailfrom=evil.example; dmarc=fail header.from=hub.example",),
+            "a forged pass under the server's": ("mx.hub.example; dmarc=fail header.from=hub.example", forged_top),
+            "a pass for another domain": ("mx.hub.example; dmarc=pass header.from=evil.example",),
+        }
+        for case, headers in cases.items():
+            with self.subTest(case=case):
+                self.assert_flagged_staff_claim(ticket, self.agent_email(ticket, clients_message, headers))
+        # the operator names its server: another server's header never counts
+        self.env["ir.config_parameter"].sudo().set_param("client_hub.support_authserv_id", "mx.hub.example")
+        message = self.agent_email(ticket, clients_message, ("relay.evil.example; dmarc=pass header.from=hub.example",))
+        self.assert_flagged_staff_claim(ticket, message)
+
+    def test_authenticated_staff_email_is_the_teams_answer(self):
+        ticket = self.new_ticket()
+        clients_message = ticket.message_ids.filtered(lambda m: m.author_id == self.ana)[:1]
+        self.env["ir.config_parameter"].sudo().set_param("client_hub.support_authserv_id", "MX.hub.example")
+        for headers in (
+            ("mx.hub.example; dkim=pass header.d=hub.example; dmarc=pass (p=reject) header.from=hub.example",),
+            ("mx.hub.example; dkim=pass (2048-bit key) header.d=hub.example",
+             "mx.hub.example; spf=pass smtp.mailfrom=bounces@mail.hub.example"),
+        ):
+            with self.subTest(headers=headers):
+                message = self.agent_email(ticket, clients_message, headers)
+                self.assertEqual(message.author_id, self.agent.partner_id)
+                self.assertFalse(message.client_hub_unverified_sender)
+                self.assertIn(message, self.public_messages(ticket))
+                self.assertEqual(ticket.client_hub_waiting, "client")
+                self.assertIn(self.ana, self.outside_traces(message)[0], "the client gets the team's answer")
+                ticket.client_hub_waiting = "team"
+
+    def test_staff_authentication_can_be_switched_off(self):
+        ticket = self.new_ticket()
+        clients_message = ticket.message_ids.filtered(lambda m: m.author_id == self.ana)[:1]
+        settings = self.env["res.config.settings"].create({})
+        self.assertTrue(settings.client_hub_support_require_authenticated_staff, "on by default")
+        settings.client_hub_support_require_authenticated_staff = False
+        settings.execute()
+        self.assertFalse(self.env["res.config.settings"].create({}).client_hub_support_require_authenticated_staff)
+        message = self.agent_email(ticket, clients_message)
+        self.assertEqual(message.author_id, self.agent.partner_id)
+        self.assertIn(message, self.public_messages(ticket), "Odoo's behaviour")
+        self.assertEqual(ticket.client_hub_waiting, "client")

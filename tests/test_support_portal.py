@@ -230,3 +230,91 @@ class TestSupportPortal(HttpCase, SupportFixtures):
             allow_redirects=False)
         self.assertEqual(response.status_code, 303)
         self.assertEqual(self.open_ticket.stage_id, done)
+
+    # ------------------------------------------------------------------ a client's files in replies
+    def upload(self, name, content=b"%PDF-1.4 small", pending="true"):
+        """What the ticket page's chatter sends when the client picks a file."""
+        with mute_logger(*LOGGERS):
+            response = self.url_open("/mail/attachment/upload", data={
+                "thread_id": str(self.open_ticket.id), "thread_model": "helpdesk.ticket", "is_pending": pending,
+                "csrf_token": self.csrf("/my/tickets"),
+            }, files={"ufile": (name, content, "application/octet-stream")})
+        self.assertEqual(response.status_code, 200)
+        result = response.json()
+        if "data" in result:
+            attachment_id = result["data"]["attachment_id"]
+            store = next(a for a in result["data"]["store_data"]["ir.attachment"] if a["id"] == attachment_id)
+            return self.env["ir.attachment"].browse(attachment_id), store["ownership_token"]
+        return result["error"], None
+
+    def post_reply(self, uploads, body="See the files."):
+        return self.make_jsonrpc_request("/mail/message/post", {
+            "thread_model": "helpdesk.ticket", "thread_id": self.open_ticket.id,
+            "post_data": {"body": body, "message_type": "comment", "subtype_xmlid": "mail.mt_comment",
+                          "attachment_ids": [a.id for a, _token in uploads],
+                          "attachment_tokens": [token for _a, token in uploads]},
+        })
+
+    def test_client_reply_files_follow_the_new_ticket_rules(self):
+        self.login(self.ana_user)
+        Attachment = self.env["ir.attachment"].sudo()
+        for name, content in (("tool.exe", b"MZ\x90"), ("page.html", b"<script>alert(1)</script>"),
+                              ("logo.svg", b"<svg onload='alert(1)'/>")):
+            with self.subTest(name=name):
+                error, _token = self.upload(name, content)
+                self.assertEqual(error, f"{name}: this type of file cannot be attached (allowed: PDF, images, "
+                                        "office documents, text, CSV, ZIP and emails).")
+                self.assertFalse(Attachment.search([("name", "=", name)]))
+        self.env["ir.config_parameter"].sudo().set_param("client_hub.support_max_upload_mb", "1")
+        error, _token = self.upload("scan.pdf", b"%PDF" + b"0" * (1024 * 1024 + 10))
+        self.assertEqual(error, "scan.pdf is larger than 1 MB.")
+        # a name keeps no folder; a client's file waits for its message, even when sent as not pending
+        renamed = self.upload("../../x.txt", b"hello")
+        direct = self.upload("direct.pdf", pending="false")
+        self.assertEqual(renamed[0].name, "x.txt")
+        self.assertEqual(direct[0].res_model, "mail.compose.message")
+        self.assertNotIn(direct[0], self.open_ticket._client_hub_public_attachments())
+        self.post_reply([renamed, direct])
+        message = self.open_ticket.message_ids[0]
+        self.assertEqual((message.author_id, sorted(message.attachment_ids.mapped("name"))),
+                         (self.ana, ["direct.pdf", "x.txt"]))
+        # at most ten files to a message
+        uploads = [self.upload(f"page-{i}.pdf") for i in range(11)]
+        with mute_logger(*LOGGERS), self.assertRaises(JsonRpcException):
+            self.post_reply(uploads, body="Eleven files")
+        self.assertNotIn("Eleven files", " ".join(self.open_ticket.message_ids.mapped("body")))
+
+    def test_client_cannot_bring_a_file_uploaded_elsewhere_into_a_ticket(self):
+        """A pending file is not tied to a document: one uploaded through another chatter (no rules
+        there) is checked when it reaches the ticket, when posting and when editing a message."""
+        self.login(self.ana_user)
+
+        def elsewhere(name):
+            attachment = self.env["ir.attachment"].with_user(self.ana_user).sudo().create({
+                "name": name, "raw": b"<html></html>", "res_model": "mail.compose.message", "res_id": 0,
+            })
+            return attachment, attachment._get_ownership_token()
+
+        with mute_logger(*LOGGERS), self.assertRaises(JsonRpcException):
+            self.post_reply([elsewhere("page.html")], body="Smuggled")
+        self.assertNotIn("Smuggled", " ".join(self.open_ticket.message_ids.mapped("body")))
+        renamed = elsewhere("..\\..\\notes.txt")
+        self.post_reply([renamed], body="Notes")
+        self.assertEqual(renamed[0].name, "notes.txt")
+        message = self.open_ticket.message_ids[0]
+        svg = elsewhere("logo.svg")
+        with mute_logger(*LOGGERS), self.assertRaises(JsonRpcException):
+            self.make_jsonrpc_request("/mail/message/update_content", {
+                "message_id": message.id,
+                "update_data": {"body": "Notes, edited", "attachment_ids": [svg[0].id], "attachment_tokens": [svg[1]]},
+            })
+        self.assertNotIn(svg[0], message.attachment_ids)
+        # an edit brings at most the files a message may carry in all
+        more = [self.upload(f"page-{i}.pdf") for i in range(10)]
+        with mute_logger(*LOGGERS), self.assertRaises(JsonRpcException):
+            self.make_jsonrpc_request("/mail/message/update_content", {
+                "message_id": message.id,
+                "update_data": {"body": "Notes", "attachment_ids": [a.id for a, _t in more],
+                                "attachment_tokens": [t for _a, t in more]},
+            })
+        self.assertEqual(message.attachment_ids, renamed[0])
