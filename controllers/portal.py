@@ -52,7 +52,7 @@ class ClientHubPortal(PortalAccount):
         today = fields.Date.context_today(user)
         domain = Move._client_hub_statement_domain(commercial, query, today)
         # its own client: commercial is the signed-in contact's commercial partner
-        summary, foreign, years = commercial._client_hub_statement_figures(today)
+        summary, years = commercial._client_hub_statement_figures(today)
         known_total = None
         if query.filterby == "all":  # the figures counted these documents already
             known_total = years.get(query.year, 0) if query.year else sum(years.values())
@@ -83,8 +83,8 @@ class ClientHubPortal(PortalAccount):
             "total": total,
             "pager": pager,
             "summary": summary,
-            "foreign_totals": foreign,
-            "multi_company": len(summary) > 1,
+            "multi_company": len({block["company"] for block in summary}) > 1,
+            "multi_currency": len({block["currency"] for block in summary}) > 1,
             "year_links": self._client_hub_year_links(query, sorted(filter(None, years), reverse=True)),
             "searchbar_filters": {key: {"label": labels[key]} for key in FILTERS},
             "filterby": query.filterby,

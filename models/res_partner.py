@@ -317,12 +317,17 @@ class ResPartner(models.Model):
     def _client_hub_statement_figures(self, today):
         """The portal statement's figures of this client (a commercial partner), from one call of
         the dashboard's computation over its issued documents in the companies of the current
-        environment: ``(summary, foreign, years)``. ``summary``: per company, in its currency, exactly
-        the backend's ``lifetime_paid``, ``balance_outstanding`` and ``balance_overdue`` (the
-        sums of its currencies, then _client_hub_figures, as _client_hub_metrics does);
-        ``foreign``: {(company, currency): figures} in the documents' own currency, for the
-        currencies other than the company's; ``years``: {year: number of documents} (the year
-        filter's choices, and the statement's count when nothing else filters it).
+        environment: ``(summary, years)``.
+
+        ``summary``: the headline, one block per company and currency the client is billed in
+        (dicts of ``company``, ``currency``, ``invoiced``, ``paid``, ``outstanding``,
+        ``overdue``), each in the documents' own currency, never converted (a client billed in
+        euros by a company keeping its books in dollars sees euros); a company's own currency
+        first, then the others by code. The backend's figures (``lifetime_paid``...) are the same
+        sums converted into the company's currency: equal to the block when the client is billed in
+        that currency only. A client with no document gets one block of zeros in its company's
+        currency. ``years``: {year: number of documents} (the year filter's choices, and the
+        statement's count when nothing else filters it).
 
         Read as the system: the caller passes the signed-in contact's own commercial partner
         (its accounting figures need rights a portal user does not have); the documents are
@@ -338,33 +343,27 @@ class ResPartner(models.Model):
         sums = self.sudo()._client_hub_figure_sums(
             domain, ["company_id", "currency_id"], today, in_currency=True, by_year=True,
         )
-        per_company, foreign, years = {}, {}, {}
+        summary, years = [], {}
         for (company, currency), figures in sums.items():
             for year, count in figures.get("years", {}).items():
                 years[year] = years.get(year, 0) + count
-            total = per_company.setdefault(company, dict.fromkeys(FIGURE_SUMS, 0.0))
-            for name in ("invoiced", "outstanding", "past_due"):
-                total[name] += figures[name]
-            if currency != company.currency_id:
-                invoiced, outstanding, overdue = self._client_hub_figures(figures, "_currency")
-                foreign[company.with_env(self.env), currency.with_env(self.env)] = {
-                    "invoiced": invoiced, "paid": invoiced - outstanding,
-                    "outstanding": outstanding, "overdue": overdue,
-                }
-        summary = []
-        for company in sorted(per_company, key=lambda company: company.id) or [self.env.user.company_id.sudo()]:
-            invoiced, outstanding, overdue = self._client_hub_figures(
-                per_company.get(company, dict.fromkeys(FIGURE_SUMS, 0.0))
-            )
+            invoiced, outstanding, overdue = self._client_hub_figures(figures, "_currency")
             summary.append({
                 "company": company.with_env(self.env),
-                "currency": company.currency_id.with_env(self.env),
+                "currency": currency.with_env(self.env),
                 "invoiced": invoiced,
                 "paid": invoiced - outstanding,
                 "outstanding": outstanding,
                 "overdue": overdue,
             })
-        return summary, foreign, years
+        if not summary:
+            company = self.env.user.company_id.sudo()
+            summary.append({"company": company.with_env(self.env), "currency": company.currency_id.with_env(self.env),
+                            **dict.fromkeys(("invoiced", "paid", "outstanding", "overdue"), 0.0)})
+        summary.sort(key=lambda block: (
+            block["company"].id, block["currency"] != block["company"].currency_id, block["currency"].name,
+        ))
+        return summary, years
 
     @api.depends_context("company")
     def _compute_client_hub_currency_id(self):

@@ -37,8 +37,11 @@ class StatementCommon(AccountTestInvoicingHttpCommon):
     ====  ==========  ==========  =======  =====================================  ===========
 
     plus a draft and a cancelled invoice (never shown) and an invoice of a rival client.
-    Backend figures: invoiced 2550, outstanding 1150 (500+300+250-150+250), paid 1400,
-    overdue 600 (500 + 250 past due, minus the 150 past-due credit note).
+    Backend figures (in the company's USD, the EUR invoice converted): invoiced 2550, outstanding
+    1150 (500+300+250-150+250), paid 1400, overdue 600 (500 + 250 past due, minus the 150 past-due
+    credit note). The client's statement, in the currencies it is billed in: USD invoiced 2300,
+    outstanding 900, paid 1400, overdue 350 (500 - 150); EUR invoiced 500, outstanding 500, paid 0,
+    overdue 500.
     """
 
     @classmethod
@@ -107,9 +110,22 @@ class StatementCommon(AccountTestInvoicingHttpCommon):
         return [int(row.get("data-id")) for row in tree.xpath("//tr[contains(@class, 'o_client_hub_row')]")]
 
     @staticmethod
-    def figure(tree, name, index=0):
-        cards = tree.xpath(f"//div[@data-figure='{name}']//div[contains(@class, 'fs-4')]")
+    def figure(tree, name, index=0, currency=None, company=None):
+        """A headline figure: of the block of ``currency`` (a code) and ``company``, or the
+        ``index``-th block."""
+        block = "//div[contains(@class, 'o_client_hub_figures')][@data-currency]"
+        if currency:
+            block += f"[@data-currency='{currency}']"
+        if company:
+            block += f"[@data-company='{company.id}']"
+        cards = tree.xpath(f"{block}//div[@data-figure='{name}']//div[contains(@class, 'fs-4')]")
         return amount(cards[index].text_content())
+
+    @staticmethod
+    def figure_blocks(tree):
+        """(company id, currency code) of each block of the headline, in the page's order."""
+        return [(int(block.get("data-company")), block.get("data-currency"))
+                for block in tree.xpath("//div[contains(@class, 'o_client_hub_figures')][@data-currency]")]
 
     def csrf(self):
         return CSRF.search(self.url_open("/my/statement").text).group(1)

@@ -4,6 +4,8 @@
 saw none of the invoices a second company had sent it)."""
 from urllib.parse import urlsplit
 
+import lxml.html
+
 from odoo import Command
 from odoo.tests import tagged
 
@@ -172,3 +174,33 @@ class TestPortalMultiCompany(AccountTestInvoicingHttpCommon):
         page = self.url_open(response.headers["Location"])
         self.assertEqual(page.status_code, 200)
         self.assertIn("Second Company", page.text, "each company on its own")
+
+    def test_statement_figures_per_company_in_the_currencies_billed(self):
+        """Company A bills the client in dollars, company B (its books in dollars too) in euros:
+        one block of figures per company, each in the currency of its documents, nothing
+        converted nor summed; the backend figures of B stay in B's currency."""
+        eur = self.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
+        self.invoice(self.company_a, self.lea, 300.0)
+        move_b = self.env["account.move"].with_company(self.company_b).create({
+            "move_type": "out_invoice", "partner_id": self.lea.id, "currency_id": eur.id,
+            "invoice_line_ids": [Command.create({"name": "Consulting", "price_unit": 700.0, "tax_ids": []})],
+        })
+        move_b.action_post()
+        self.assertEqual(self.client_co.with_company(self.company_b).balance_outstanding,
+                         move_b.amount_residual_signed, "the backend: in B's dollars")
+        self.assertEqual(move_b.company_currency_id.name, "USD")
+        user = self.lea._client_hub_portal_user()
+        self.authenticate(user.login, user.login)
+        response = self.url_open("/my/statement")
+        self.assertEqual(response.status_code, 200)
+        tree = lxml.html.fromstring(response.text)
+        blocks = tree.xpath("//div[contains(@class, 'o_client_hub_figures')][@data-currency]")
+        self.assertEqual([(int(block.get("data-company")), block.get("data-currency")) for block in blocks],
+                         [(self.company_a.id, "USD"), (self.company_b.id, "EUR")])
+        outstanding = [
+            block.xpath(".//div[@data-figure='outstanding']//div[contains(@class, 'fs-4')]")[0].text_content()
+            for block in blocks
+        ]
+        self.assertEqual([" ".join(text.split()) for text in outstanding], ["$ 300.00", "700.00 €"])
+        headings = [h.text_content().strip() for h in tree.xpath("//h5[contains(@class, 'o_client_hub_figures_company')]")]
+        self.assertEqual(headings, [self.company_a.name, "Second Company"])

@@ -9,7 +9,9 @@ from .portal_common import StatementCommon
 
 @tagged("post_install", "-at_install")
 class TestPortalStatement(StatementCommon):
-    def test_figures_are_the_backend_figures(self):
+    def test_figures_in_each_currency_the_client_is_billed_in(self):
+        """Billed in dollars and in euros: a headline in each, never converted into the other.
+        The backend's figures (company currency, euros converted) stay what they were."""
         client = self.client.with_company(self.env.company)
         self.assertEqual(
             (client.lifetime_invoiced, client.lifetime_paid, client.balance_outstanding, client.balance_overdue),
@@ -18,16 +20,67 @@ class TestPortalStatement(StatementCommon):
         self.login(self.sam_user)
         response, tree = self.page()
         self.assertIn("Hello Sam Statement", response.text)
-        self.assertEqual(self.figure(tree, "paid"), client.lifetime_paid)
-        self.assertEqual(self.figure(tree, "outstanding"), client.balance_outstanding)
-        self.assertEqual(self.figure(tree, "overdue"), client.balance_overdue)
-        # the EUR invoice keeps its currency: on its row, and in the per-currency figures
-        eur = tree.xpath("//tr[@data-currency='EUR']/td")
-        self.assertEqual([cell.text_content().strip()[:3] for cell in eur][:1], ["EUR"])
-        self.assertEqual([float(c.text_content().replace("€", "").replace(",", "").strip()) for c in eur[1:]],
-                         [0.0, 500.0, 500.0])
+        company = self.env.company
+        self.assertEqual(self.figure_blocks(tree), [(company.id, "USD"), (company.id, "EUR")],
+                         "the company's currency first")
+        figures = {
+            currency: [self.figure(tree, name, currency=currency) for name in ("paid", "outstanding", "overdue")]
+            for currency in ("USD", "EUR")
+        }
+        self.assertEqual(figures, {"USD": [1400.0, 900.0, 350.0], "EUR": [0.0, 500.0, 500.0]})
+        for currency, symbol in (("USD", "$"), ("EUR", "€")):
+            block = tree.xpath(f"//div[contains(@class, 'o_client_hub_figures')][@data-currency='{currency}']")[0]
+            self.assertIn(f"Amounts in {currency}", " ".join(block.text_content().split()))
+            for card in block.xpath(".//div[@data-figure]//div[contains(@class, 'fs-4')]"):
+                self.assertIn(symbol, card.text_content())
+        self.assertFalse(tree.xpath("//*[contains(@class, 'o_client_hub_foreign_totals')]"))
+        # the EUR invoice keeps its currency on its row
         row = tree.xpath(f"//tr[@data-id='{self.eur_invoice.id}']")[0]
         self.assertIn("€", row.text_content())
+
+    def test_a_client_billed_only_in_euros_sees_euros(self):
+        """A client billed only in euros by a company keeping its books in dollars: its headline
+        is in euros, and no dollar figure shows anywhere on its statement."""
+        self.assertEqual(self.env.company.currency_id.name, "USD")
+        bakery = self.env["res.partner"].create({
+            "name": "Boulangerie Test", "is_company": True, "email": "compta@boulangerie.example",
+            "customer_rank": 1, "lang": "en_US",
+        })
+        baker = self.env["res.partner"].create(
+            {"name": "Bea Baker", "parent_id": bakery.id, "email": "bea@boulangerie.example"}
+        )
+        self.make_invoice(bakery, "2026-01-10", "2026-02-10", 1140.0, pay=1140.0, currency=self.eur)
+        self.make_invoice(baker, "2026-04-01", "2026-05-01", 475.0, pay=75.0, currency=self.eur)
+        self.make_invoice(bakery, "2026-06-01", "2026-07-01", 285.0, currency=self.eur)
+        backend = bakery.with_company(self.env.company)
+        self.assertEqual((backend.balance_outstanding, backend.balance_overdue), (342.5, 200.0),
+                         "the backend keeps the company's dollars")
+        self.login(baker._client_hub_portal_user())
+        _response, tree = self.page()
+        self.assertEqual(self.figure_blocks(tree), [(self.env.company.id, "EUR")])
+        self.assertEqual([self.figure(tree, name) for name in ("paid", "outstanding", "overdue")],
+                         [1215.0, 685.0, 400.0])
+        statement = tree.xpath("//div[hasclass('o_client_hub_statement')]")[0].text_content()
+        self.assertIn("€", statement)
+        self.assertNotIn("$", statement, "no dollar figure for a client billed in euros")
+        self.assertNotIn("Amounts in", statement, "one currency: no per-currency caption")
+
+    def test_dates_are_dates_and_today_is_the_clients(self):
+        """Every date the statement shows is a date (no time of day, so no server's zone), and
+        "overdue" counts from the client's own today: at 10:00 UTC on 15 June it is already
+        16 June in Kiritimati (UTC+14), where an invoice due on the 15th is overdue."""
+        due_today = self.make_invoice(self.client, "2026-06-01", "2026-06-15", 60.0)
+        for tz, status in (("UTC", "open"), ("Pacific/Kiritimati", "overdue")):
+            with self.subTest(tz=tz):
+                self.sam_user.tz = tz
+                self.env.flush_all()
+                self.login(self.sam_user)
+                _response, tree = self.page()
+                badge = tree.xpath(f"//tr[@data-id='{due_today.id}']//span[@data-status]")[0]
+                self.assertEqual(badge.get("data-status"), status)
+                statement = tree.xpath("//div[hasclass('o_client_hub_statement')]")[0].text_content()
+                self.assertIn("06/15/2026", statement)
+                self.assertNotRegex(statement, r"\b\d{1,2}:\d{2}\b", "a time of day on the statement")
 
     def test_every_issued_document_of_the_client_and_nothing_else(self):
         self.login(self.sam_user)
@@ -190,5 +243,14 @@ class TestPortalStatement(StatementCommon):
         response, tree = self.page()
         self.assertIn(other.id, self.row_ids(tree))
         self.assertIn("Statement Second Co", response.text)
-        outstanding = [self.figure(tree, "outstanding", index) for index in range(2)]
-        self.assertEqual(sorted(outstanding), [1150.0, 4000.0], "never summed across companies")
+        company_a = self.env.company
+        self.assertEqual(self.figure_blocks(tree), [
+            (company_a.id, "USD"), (company_a.id, "EUR"), (company_b.id, company_b.currency_id.name),
+        ])
+        self.assertEqual(
+            [self.figure(tree, "outstanding", currency=currency, company=company)
+             for company, currency in ((company_a, "USD"), (company_a, "EUR"), (company_b, company_b.currency_id.name))],
+            [900.0, 500.0, 4000.0], "never summed across companies, nor across currencies",
+        )
+        headings = [h.text_content().strip() for h in tree.xpath("//h5[contains(@class, 'o_client_hub_figures_company')]")]
+        self.assertEqual(headings, [company_a.name, "Statement Second Co"], "each company named once")

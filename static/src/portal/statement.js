@@ -18,6 +18,7 @@ export class ClientHubStatement extends Interaction {
         this.allInput = this.el.querySelector(".o_client_hub_all_input");
         this.banner = this.el.querySelector(".o_client_hub_select_all_banner");
         this.selectionButton = this.el.querySelector(".o_client_hub_download_selection");
+        this.setAll(false); // a page restored from the history starts with nothing selected beyond it
         this.update();
     }
 
@@ -43,9 +44,14 @@ export class ClientHubStatement extends Interaction {
         this.update();
     }
 
+    /**
+     * The hidden "all=1" field is sent only while every document of the list is selected: a
+     * disabled field is not submitted, so "Download all (N)" (a submit button named "all") never
+     * comes with a second, empty "all".
+     */
     setAll(all) {
         if (this.allInput) {
-            this.allInput.value = all ? "1" : "";
+            this.allInput.disabled = !all;
         }
     }
 
@@ -57,7 +63,7 @@ export class ClientHubStatement extends Interaction {
             pageBox.checked = boxes.length > 0 && checked === boxes.length;
             pageBox.indeterminate = checked > 0 && checked < boxes.length;
         }
-        const all = this.allInput && this.allInput.value === "1";
+        const all = Boolean(this.allInput && !this.allInput.disabled);
         if (this.banner) {
             this.banner.classList.toggle("d-none", !(boxes.length && checked === boxes.length));
             this.banner.querySelector(".o_client_hub_page_selected").classList.toggle("d-none", all);

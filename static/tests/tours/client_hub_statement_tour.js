@@ -1,5 +1,75 @@
 import { registry } from "@web/core/registry";
 
+/**
+ * The statement's download buttons, clicked as a person clicks them. The form's answer is
+ * received in a hidden frame of the page (the form's target): a ZIP is a download, which leaves
+ * the page as it is, while an error page would replace the page the tour runs in. The Python
+ * side of the test reads each archive the server sends and sets the cookie
+ * ``client_hub_tour_zip=<number of archives>-<entries>`` on it, which the step after the click
+ * waits for.
+ */
+function answerInFrame(button) {
+    let frame = document.querySelector("iframe[name='client_hub_answer']");
+    if (!frame) {
+        frame = document.createElement("iframe");
+        frame.name = "client_hub_answer";
+        frame.title = "Download";
+        frame.className = "d-none";
+        document.body.append(frame);
+    }
+    button.form.target = frame.name;
+    return frame;
+}
+
+function downloadSteps(content, trigger, archive, expectedCount) {
+    let expected = null;
+    return [
+        {
+            content,
+            trigger,
+            async run(helpers) {
+                expected = expectedCount(this.anchor);
+                answerInFrame(this.anchor);
+                await helpers.click();
+            },
+        },
+        {
+            content: `ZIP no. ${archive} comes back, every document in it`,
+            trigger: "body",
+            async run() {
+                const frame = document.querySelector("iframe[name='client_hub_answer']");
+                for (let wait = 0; wait < 300; wait++) {
+                    const sent = document.cookie.match(/client_hub_tour_zip=(\d+)-(\d+)/);
+                    if (sent && Number(sent[1]) === archive) {
+                        if (Number(sent[2]) !== expected) {
+                            throw new Error(`the ZIP holds ${sent[2]} documents, ${expected} expected`);
+                        }
+                        return;
+                    }
+                    const answer = frame.contentDocument;
+                    if (answer && answer.location.href !== "about:blank" && answer.readyState === "complete") {
+                        const error = answer.querySelector(".o_client_hub_error");
+                        throw new Error(
+                            `a page came back instead of a ZIP: ${error ? error.textContent.trim() : answer.title}`
+                        );
+                    }
+                    await new Promise((resolve) => setTimeout(resolve, 100));
+                }
+                throw new Error("no ZIP came back within 30 seconds");
+            },
+        },
+    ];
+}
+
+/** The number a label shows: "Download all (23)" → 23. */
+function countIn(element) {
+    return Number(element.textContent.match(/\d+/)[0]);
+}
+
+function checkedCount() {
+    return document.querySelectorAll("input[name='invoice_ids']:checked").length;
+}
+
 /** Signed in by a magic link, the client lands on its statement, sorts it by status, filters a
  * year, ticks two invoices and downloads them: the answer must be a ZIP archive. */
 registry.category("web_tour.tours").add("client_hub_statement_tour", {
@@ -64,24 +134,76 @@ registry.category("web_tour.tours").add("client_hub_statement_tour", {
             trigger: "tr.o_client_hub_row:eq(1) input[name='invoice_ids']",
             run: "click",
         },
+        ...downloadSteps(
+            "Download the selection",
+            ".o_client_hub_download_selection:enabled",
+            1,
+            checkedCount
+        ),
+    ],
+});
+
+/** Every way to download a list, clicked: "Download all (N)", of all years then of one year;
+ * "Select all N documents of this list" (more than a page) then "Download selection"; a page
+ * selection with one box unticked. Each archive holds exactly the documents asked for. */
+registry.category("web_tour.tours").add("client_hub_statement_download_tour", {
+    steps: () => [
         {
-            content: "Download the selection: a ZIP archive comes back",
-            trigger: ".o_client_hub_download_selection:enabled",
-            async run() {
-                const form = document.querySelector(".o_client_hub_statement_form");
-                const response = await fetch(form.action, { method: "POST", body: new FormData(form) });
-                const type = response.headers.get("Content-Type");
-                const bytes = new Uint8Array(await response.arrayBuffer());
-                if (response.status !== 200 || type !== "application/zip" || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
-                    throw new Error(`not a ZIP: ${response.status} ${type}`);
-                }
-                document.body.classList.add("o_client_hub_zip_ok");
-            },
+            content: "The statement of 23 documents",
+            trigger: ".o_client_hub_download_all:contains(23)",
+        },
+        ...downloadSteps("Download all (23)", ".o_client_hub_download_all", 1, countIn),
+        {
+            content: "Open the year filter",
+            trigger: "#client_hub_year",
+            run: "click",
         },
         {
-            content: "The archive was received",
-            trigger: "body.o_client_hub_zip_ok",
+            content: "Keep this year's documents",
+            trigger: ".dropdown-menu a[data-year]:not([data-year='all']):first",
+            run: "click",
+            expectUnloadPage: true,
         },
+        {
+            content: "21 documents this year, on two pages",
+            trigger: ".o_client_hub_download_all:contains(21)",
+        },
+        ...downloadSteps("Download all (21)", ".o_client_hub_download_all", 2, countIn),
+        {
+            content: "Select the documents of the page",
+            trigger: "input.o_client_hub_select_page",
+            run: "click",
+        },
+        {
+            content: "Offer to select every document of the list",
+            trigger: ".o_client_hub_select_all_banner:not(.d-none) .o_client_hub_select_all_matching",
+            run: "click",
+        },
+        {
+            content: "All 21 are selected, not only the 20 of this page",
+            trigger: ".o_client_hub_all_selected:not(.d-none):contains(21)",
+        },
+        ...downloadSteps(
+            "Download selection: the whole list",
+            ".o_client_hub_download_selection:enabled",
+            3,
+            () => countIn(document.querySelector(".o_client_hub_all_selected"))
+        ),
+        {
+            content: "Untick one document: back to the page's selection",
+            trigger: "tr.o_client_hub_row:first input[name='invoice_ids']",
+            run: "click",
+        },
+        {
+            content: "The whole list is no longer selected",
+            trigger: ".o_client_hub_select_all_banner.d-none:not(:visible)",
+        },
+        ...downloadSteps(
+            "Download selection: the 19 documents ticked",
+            ".o_client_hub_download_selection:enabled",
+            4,
+            checkedCount
+        ),
     ],
 });
 
