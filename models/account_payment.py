@@ -72,11 +72,12 @@ class AccountPayment(models.Model):
 
     @api.model
     def _client_hub_receipt_greets_recipient(self):
-        """Installed and upgraded with the addon: the payment receipt templates (Odoo's and the
-        clients' copies of it) greet the person the receipt is sent to (the context's
-        ``client_hub_recipient_name``), and the payment's partner otherwise (Odoo's "Send
-        receipt by email"). In every language of the body; a greeting written otherwise is
-        left as it is."""
+        """The payment receipt templates (Odoo's and the clients' copies of it) greet the person
+        the receipt is sent to (the context's ``client_hub_recipient_name``), and the payment's
+        partner otherwise (Odoo's "Send receipt by email"). In every language of the body (a
+        whole translated text per language); a greeting written otherwise is left as it is.
+        Idempotent: run at each install and upgrade of the addon, and after translation files
+        are loaded (see ``ir.module.module``: a language loaded later brings Odoo's text)."""
         global_template = self.env.ref("account.mail_template_data_payment_receipt", raise_if_not_found=False)
         if not global_template:
             return
@@ -84,10 +85,12 @@ class AccountPayment(models.Model):
             [("receipt_mail_template_id", "!=", False)]
         ).receipt_mail_template_id
         self.env.flush_all()
+        # per language: the recipient's greeting back to Odoo's, then every Odoo greeting to the
+        # recipient's (a language loaded later holds Odoo's, the others already the recipient's)
         self.env.cr.execute(SQL(
-            "UPDATE mail_template SET body_html = REPLACE(body_html::text, %s, %s)::jsonb"
-            " WHERE id IN %s AND body_html::text LIKE %s AND body_html::text NOT LIKE %s",
-            RECEIPT_GREETING, RECEIPT_GREETING_RECIPIENT, tuple(templates.ids),
-            f"%{RECEIPT_GREETING}%", "%client_hub_recipient_name%",
+            "UPDATE mail_template SET body_html = REPLACE(REPLACE(body_html::text, %s, %s), %s, %s)::jsonb"
+            " WHERE id IN %s AND body_html::text LIKE %s",
+            RECEIPT_GREETING_RECIPIENT, RECEIPT_GREETING, RECEIPT_GREETING, RECEIPT_GREETING_RECIPIENT,
+            tuple(templates.ids), f"%{RECEIPT_GREETING}%",
         ))
         templates.invalidate_recordset(["body_html"])

@@ -2,6 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
 
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
+
 from odoo import models
 from odoo.http import request
 
@@ -29,13 +32,30 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _post_dispatch(cls, response):
-        """Every answer of the client portal (pages, PDFs, ZIPs, redirects, errors) is private
-        and stays out of shared caches (``Cache-Control: no-store``), and only the portal itself
-        may frame it (``X-Frame-Options: SAMEORIGIN`` and CSP ``frame-ancestors 'self'``: the
-        invoice page's own preview iframe keeps working, another site cannot clickjack a ticket's
-        Close or the payment form). Here, Odoo's one hook run on every response of a route, its
-        fallbacks and its error pages."""
+        """Every answer of the client portal (pages, PDFs, ZIPs, redirects) is private and stays
+        out of shared caches (``Cache-Control: no-store``), and only the portal itself may frame
+        it (``X-Frame-Options: SAMEORIGIN`` and CSP ``frame-ancestors 'self'``: the invoice
+        page's own preview iframe keeps working, another site cannot clickjack a ticket's Close
+        or the payment form). Odoo's hook run on every response of a route and its fallbacks;
+        errors go through ``_handle_error`` below."""
         super()._post_dispatch(response)
+        cls._client_hub_private_headers(response)
+
+    @classmethod
+    def _handle_error(cls, exception):
+        """The same headers on the portal's error answers (a refused JSON-RPC call, a 404, a
+        server error): Odoo builds them without ``_post_dispatch``."""
+        response = super()._handle_error(exception)
+        if not PORTAL_PATH.match(request.httprequest.path):
+            return response
+        if isinstance(response, HTTPException):
+            response = response.get_response(request.httprequest.environ)
+        if isinstance(response, WerkzeugResponse):
+            cls._client_hub_private_headers(response)
+        return response
+
+    @classmethod
+    def _client_hub_private_headers(cls, response):
         if not PORTAL_PATH.match(request.httprequest.path):
             return
         headers = response.headers

@@ -153,6 +153,14 @@ class TestOnlinePayment(StripePortalCommon):
         body = template._render_field("body_html", tx.payment_id.ids)[tx.payment_id.id]
         self.assertRegex(str(body), r"Dear\s+Paying Client SA")
 
+    def test_a_language_loaded_later_greets_the_recipient_too(self):
+        """Odoo's French text of the receipt template, loaded after the addon (as the demo does),
+        greets the recipient as the English one does."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env.ref("base.module_account")._update_translations(["fr_FR"], overwrite=True)
+        body = self.env.ref("account.mail_template_data_payment_receipt").with_context(lang="fr_FR").body_html
+        self.assertIn("Bonjour <t t-out=\"ctx.get('client_hub_recipient_name') or object.partner_id.name", body)
+
     def test_replayed_webhook_and_return_give_one_payment(self):
         tx = self.pay_invoice(self.overdue, 500.0)
         self.webhook(tx)
