@@ -107,7 +107,8 @@ class TestOnlinePayment(StripePortalCommon):
         """The client's invoice address (its type 'invoice' contact), when it is not the payer,
         receives one receipt too, greeting it; the payer one; the company address none."""
         ines = self.env["res.partner"].create({
-            "name": "Ines Invoicing", "type": "invoice", "parent_id": self.client.id, "email": "invoices@paying.example",
+            "name": "Ines Invoicing", "type": "invoice", "parent_id": self.client.id,
+            "email": "invoices@paying.example",
         })
         tx = self.pay_invoice(self.overdue, 500.0)
         self.webhook(tx)
@@ -297,7 +298,8 @@ class TestOnlinePayment(StripePortalCommon):
                 with self.subTest(amount=raw, route=route), self.assertRaisesRegex(Refused, "must be a number"), \
                         mute_logger(*LOGGERS):
                     self.transaction(route, "RAW", token, raw_amount=raw)
-        self.assertFalse(self.env["payment.transaction"].search([("invoice_ids", "in", (self.partial | self.overdue).ids)]))
+        self.assertFalse(self.env["payment.transaction"].search(
+            [("invoice_ids", "in", (self.partial | self.overdue).ids)]))
 
     def test_pay_all_with_another_company_provider_is_refused(self):
         other = self.setup_other_company(name="Pay Other Co")["company"]
