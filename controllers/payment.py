@@ -5,9 +5,12 @@
 Odoo 19's ``/invoice/transaction/<id>`` creates a transaction for whatever the browser sends: a
 draft or an already paid invoice, any amount, any landing page. These overrides check, on the
 server, that the invoice is an open invoice of the client and that the amount is at most what is
-due, before Odoo's own machinery creates the transaction. Stripe's webhook only accepts events
-signed with the provider's webhook secret, and answers malformed calls with a 4xx."""
+due, that the amount is a finite number, and that the payment provider and method are ones Odoo
+offers for that invoice, before Odoo's own machinery creates the transaction. Stripe's webhook
+only accepts events signed with the provider's webhook secret, and answers malformed calls with a
+4xx."""
 import logging
+import math
 import re
 
 from werkzeug.exceptions import BadRequest, Forbidden
@@ -24,6 +27,48 @@ _logger = logging.getLogger(__name__)
 
 STATEMENT_URL = "/my/statement"
 _SIGNATURE_ENTRY = re.compile(r"^[a-z0-9]+=[^,=]+$")
+# A Stripe event nests a dozen levels at most; Python's JSON parser recurses once per level and
+# fails with RecursionError (a server error) on a few thousand
+WEBHOOK_MAX_DEPTH = 64
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_JSON_NESTING = re.compile(rb"[\[\]{}]")
+
+
+def json_too_deep(data, limit=WEBHOOK_MAX_DEPTH):
+    """Whether the JSON text ``data`` (bytes) nests arrays and objects deeper than ``limit``,
+    found without parsing it (brackets inside strings do not count)."""
+    depth = 0
+    for bracket in _JSON_NESTING.finditer(_JSON_STRING.sub(b'""', data)):
+        if bracket.group() in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def finite_amount(amount):
+    """``amount`` when it is a finite number, else a ValidationError: JSON's ``true`` is not
+    1.00, and ``NaN``, ``Infinity`` (which Python's JSON parser accepts) or a number too large for
+    a float are no amounts."""
+    if isinstance(amount, bool) or not isinstance(amount, int | float):
+        raise ValidationError(_("The amount to pay must be a number."))
+    try:
+        if math.isfinite(float(amount)):
+            return amount
+    except OverflowError:
+        pass
+    raise ValidationError(_("The amount to pay must be a number."))
+
+
+def record_id(value):
+    """A record id sent by the browser (a JSON number or digits), else None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit() and len(value) < 10:
+        return int(value)
+    return None
 
 
 class ClientHubPaymentPortal(PaymentPortal):
@@ -43,7 +88,10 @@ class ClientHubPaymentPortal(PaymentPortal):
         if logged_in and user.share and invoice_sudo.commercial_partner_id != user.partner_id.commercial_partner_id:
             # a signed-in client pays its own invoices, whatever access token it holds
             raise ValidationError(_("This invoice is not one of yours."))
-        invoice_sudo._client_hub_check_payable(kwargs.get("amount"))
+        amount = finite_amount(kwargs.get("amount"))
+        invoice_sudo._client_hub_check_payable(amount)
+        partner_sudo = user.partner_id if logged_in else invoice_sudo.partner_id  # as Odoo's route
+        self._client_hub_check_payment_method(invoice_sudo, partner_sudo, amount, kwargs)
         kwargs["landing_route"] = STATEMENT_URL if logged_in else invoice_sudo.get_portal_url()
         values = super().invoice_transaction(invoice_id, access_token, **kwargs)
         if logged_in:
@@ -58,12 +106,33 @@ class ClientHubPaymentPortal(PaymentPortal):
             return super().overdue_invoices_transaction(payment_reference, **kwargs)  # "please log in"
         overdue = request.env["account.move"].search(self._get_overdue_invoices_domain())
         due = sum(overdue.mapped("amount_residual"))
-        amount = kwargs.get("amount")
-        if not overdue or not isinstance(amount, int | float) or amount <= 0 or (
+        amount = finite_amount(kwargs.get("amount"))
+        if not overdue or amount <= 0 or (
             overdue.currency_id[:1].compare_amounts(amount, due) > 0
         ):
             raise ValidationError(_("The amount to pay is more than what is due."))
         return super().overdue_invoices_transaction(payment_reference, **kwargs)
+
+    @staticmethod
+    def _client_hub_check_payment_method(invoice_sudo, partner_sudo, amount, kwargs):
+        """Only a provider and a payment method (or a saved token of that provider) that Odoo's
+        payment form offers for this invoice: enabled, published (for a client), of the invoice's
+        company, for its partner, amount and currency. Odoo 19 creates the transaction, and calls
+        the provider, with whatever ids the browser sends."""
+        providers = request.env["payment.provider"].sudo()._get_compatible_providers(
+            invoice_sudo.company_id.id, partner_sudo.id, amount, currency_id=invoice_sudo.currency_id.id,
+        )
+        provider = providers.filtered(lambda p: p.id == record_id(kwargs.get("provider_id")))
+        if kwargs.get("flow") == "token":
+            token_sudo = request.env["payment.token"].sudo().browse(record_id(kwargs.get("token_id")) or [])
+            available = bool(provider) and token_sudo.exists().provider_id == provider
+        else:
+            methods = request.env["payment.method"].sudo()._get_compatible_payment_methods(
+                provider.ids, partner_sudo.id, currency_id=invoice_sudo.currency_id.id,
+            ) if provider else request.env["payment.method"]
+            available = record_id(kwargs.get("payment_method_id")) in methods.ids
+        if not available:
+            raise ValidationError(_("This payment method is not available for this payment."))
 
     @staticmethod
     def _client_hub_land_on_statement(processing_values):
@@ -78,7 +147,12 @@ class ClientHubPaymentPortal(PaymentPortal):
 class ClientHubStripeController(StripeController):
     @http.route()
     def stripe_webhook(self):
-        """Malformed calls get a 400 instead of Odoo 19's server error."""
+        """Malformed calls get a 400 instead of Odoo 19's server error: a body that is not JSON,
+        not an event, or nested deeper than any event (refused before it is parsed: Python's
+        parser fails with RecursionError on a few thousand levels)."""
+        if json_too_deep(request.httprequest.get_data()):
+            _logger.warning("client_hub: Stripe webhook call nested too deep refused")
+            raise BadRequest()
         try:
             event = request.get_json_data()
         except ValueError:

@@ -1,6 +1,13 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import SUPERUSER_ID, models
+from odoo import SUPERUSER_ID, api, models
+from odoo.tools import SQL
+
+# The greeting of Odoo's payment receipt template ("Dear <t t-out="object.partner_id.name or ''"/>"):
+# the payment's partner, which is the client's commercial entity for a payment booked from an online
+# transaction ("Dear Zygomatic Widgets SA"). client_hub sends each receipt to a person and names it.
+RECEIPT_GREETING = "object.partner_id.name or ''"
+RECEIPT_GREETING_RECIPIENT = "ctx.get('client_hub_recipient_name') or object.partner_id.name or ''"
 
 
 class AccountPayment(models.Model):
@@ -19,10 +26,34 @@ class AccountPayment(models.Model):
             return self.partner_id, "/my/statement"
         return super()._client_hub_magic_link_target()
 
+    def _client_hub_receipt_recipients(self, contact=None):
+        """Who receives the receipt of this customer payment: ``contact``, the person who paid,
+        and the client's invoice address (its ``type='invoice'`` contact) when that is another
+        person. The client's company address only when nobody else can receive it (nobody
+        paid online, or the payer has no email), as Odoo's template would."""
+        self.ensure_one()
+        commercial = self.partner_id.commercial_partner_id
+        recipients = self.env["res.partner"]
+        if contact and contact.email_normalized:
+            recipients |= contact
+        invoice_address = commercial.browse(commercial.address_get(["invoice"])["invoice"])
+        if (
+            invoice_address != commercial
+            and invoice_address.type == "invoice"
+            and invoice_address.email_normalized
+            and invoice_address.email_normalized not in recipients.mapped("email_normalized")
+        ):
+            recipients |= invoice_address
+        if not recipients and self.partner_id.email_normalized:
+            recipients = self.partner_id
+        return recipients
+
     def _client_hub_send_receipt(self, contact=None):
-        """Email the payment receipt as "Send receipt by email" does: Odoo's receipt template,
-        which client_hub replaces with the client's own, and a sign-in link for each contact it
-        goes to. ``contact``, the client's contact who paid, receives it too."""
+        """Email the payment receipt as "Send receipt by email" does (Odoo's receipt template,
+        which client_hub replaces with the client's own, and a sign-in link), once per person it
+        is for (see ``_client_hub_receipt_recipients``), each greeted by its own name: one
+        message per recipient, to that recipient only (not to the payment's followers, nor to
+        the template's default recipient, the client's company address)."""
         self.ensure_one()
         template = self.env.ref("account.mail_template_data_payment_receipt", raise_if_not_found=False)
         if not template or self.partner_type != "customer":
@@ -30,9 +61,36 @@ class AccountPayment(models.Model):
         # as the system: whoever's request books the payment (the client's own browser on its
         # return from Stripe) would otherwise count as the author, and an author is never notified
         payment = self.with_user(SUPERUSER_ID)
-        if contact and contact.email:
-            # the contact who paid follows its payment, so the receipt reaches it too
-            payment.message_subscribe(partner_ids=contact.ids)
-        payment.message_post_with_source(
-            template, subtype_xmlid="mail.mt_comment", author_id=payment.company_id.partner_id.id,
-        )
+        for recipient in payment._client_hub_receipt_recipients(contact):
+            payment.with_context(client_hub_recipient_name=recipient.name).message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+                author_id=payment.company_id.partner_id.id,
+                partner_ids=recipient.ids,
+                notify_skip_followers=True,
+            )
+
+    @api.model
+    def _client_hub_receipt_greets_recipient(self):
+        """The payment receipt templates (Odoo's and the clients' copies of it) greet the person
+        the receipt is sent to (the context's ``client_hub_recipient_name``), and the payment's
+        partner otherwise (Odoo's "Send receipt by email"). In every language of the body (a
+        whole translated text per language); a greeting written otherwise is left as it is.
+        Idempotent: run at each install and upgrade of the addon, and after translation files
+        are loaded (see ``ir.module.module``: a language loaded later brings Odoo's text)."""
+        global_template = self.env.ref("account.mail_template_data_payment_receipt", raise_if_not_found=False)
+        if not global_template:
+            return
+        templates = global_template | self.env["res.partner"].with_context(active_test=False).search(
+            [("receipt_mail_template_id", "!=", False)]
+        ).receipt_mail_template_id
+        self.env.flush_all()
+        # per language: the recipient's greeting back to Odoo's, then every Odoo greeting to the
+        # recipient's (a language loaded later holds Odoo's, the others already the recipient's)
+        self.env.cr.execute(SQL(
+            "UPDATE mail_template SET body_html = REPLACE(REPLACE(body_html::text, %s, %s), %s, %s)::jsonb"
+            " WHERE id IN %s AND body_html::text LIKE %s",
+            RECEIPT_GREETING_RECIPIENT, RECEIPT_GREETING, RECEIPT_GREETING, RECEIPT_GREETING_RECIPIENT,
+            tuple(templates.ids), f"%{RECEIPT_GREETING}%",
+        ))
+        templates.invalidate_recordset(["body_html"])

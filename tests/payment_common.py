@@ -96,11 +96,13 @@ class StripePortalCommon(AccountPaymentCommon, PaymentHttpCommon):
     def login(self, user):
         self.authenticate(user.login, user.login)
 
-    def transaction(self, route, amount, access_token=None, provider=None, landing_route="/my/statement"):
-        """What the payment form's JavaScript posts when the client clicks "Pay"."""
+    def transaction(self, route, amount, access_token=None, provider=None, landing_route="/my/statement",
+                    payment_method=None, raw_amount=None):
+        """What the payment form's JavaScript posts when the client clicks "Pay"; ``raw_amount``:
+        the amount's JSON text, sent as is."""
         return self.jsonrpc(route, {
             "provider_id": (provider or self.stripe).id,
-            "payment_method_id": self.card.id,
+            "payment_method_id": (payment_method or self.card).id,
             "token_id": None,
             "amount": amount,
             "flow": "direct",
@@ -108,13 +110,16 @@ class StripePortalCommon(AccountPaymentCommon, PaymentHttpCommon):
             "landing_route": landing_route,
             "is_validation": False,
             "access_token": access_token,
-        })
+        }, raw={"amount": raw_amount} if raw_amount else None)
 
-    def jsonrpc(self, route, params):
-        """Odoo's JSON-RPC call; an error raises :class:`Refused` with the message the client sees."""
-        response = self.opener.post(self._build_url(route), json={
-            "id": 0, "jsonrpc": "2.0", "method": "call", "params": params,
-        }, timeout=30)
+    def jsonrpc(self, route, params, raw=None):
+        """Odoo's JSON-RPC call; an error raises :class:`Refused` with the message the client sees.
+        ``raw``: {param: JSON text} sent as is (``NaN``, ``Infinity``: not JSON for ``requests``)."""
+        body = json.dumps({"id": 0, "jsonrpc": "2.0", "method": "call", "params": params})
+        for name, text in (raw or {}).items():
+            body = body.replace(f'"{name}": "RAW"', f'"{name}": {text}')
+        response = self.opener.post(self._build_url(route), data=body, timeout=30,
+                                    headers={"Content-Type": "application/json"})
         response.raise_for_status()
         answer = response.json()
         if "error" in answer:

@@ -85,6 +85,83 @@ class TestOnlinePayment(StripePortalCommon):
         self.assertEqual((tx.state, tx.is_post_processed, self.partial.payment_state), ("done", True, "paid"))
         self.assertEqual(self.env["account.payment"].search_count([("payment_transaction_id", "=", tx.id)]), 1)
 
+    # ------------------------------------------------------------------ the receipt
+    def receipts(self, tx):
+        return self.env["mail.mail"].search([("model", "=", "account.payment"), ("res_id", "=", tx.payment_id.id)])
+
+    def test_one_receipt_to_the_payer_greeted_by_name(self):
+        """One receipt, to the contact who paid, greeting that contact: not a second one to the
+        client's company address (the template's default recipient, the payment's partner),
+        nor "Dear Paying Client SA" (the payment's partner is the client's commercial entity)."""
+        tx = self.pay_invoice(self.partial, 321.0)
+        self.webhook(tx)
+        receipts = self.receipts(tx)
+        self.assertEqual(len(receipts), 1, receipts.mapped("recipient_ids.name"))
+        self.assertEqual((receipts.recipient_ids, receipts.email_to), (self.lea, False))
+        self.assertRegex(receipts.body_html, r"Dear\s+Lea Payer")
+        self.assertNotRegex(receipts.body_html, r"Dear\s+Paying Client SA")
+        self.assertFalse(self.env["mail.mail"].search([("recipient_ids", "in", self.client.ids)]))
+        self.assertFalse(self.env["mail.notification"].search([("res_partner_id", "=", self.client.id)]))
+
+    def test_the_invoice_address_gets_its_own_receipt(self):
+        """The client's invoice address (its type 'invoice' contact), when it is not the payer,
+        receives one receipt too, greeting it; the payer one; the company address none."""
+        ines = self.env["res.partner"].create({
+            "name": "Ines Invoicing", "type": "invoice", "parent_id": self.client.id,
+            "email": "invoices@paying.example",
+        })
+        tx = self.pay_invoice(self.overdue, 500.0)
+        self.webhook(tx)
+        receipts = self.receipts(tx)
+        self.assertEqual(sorted(receipts.mapped(lambda mail: mail.recipient_ids.name)), ["Ines Invoicing", "Lea Payer"])
+        for receipt in receipts:
+            self.assertRegex(receipt.body_html, rf"Dear\s+{receipt.recipient_ids.name}")
+        # the invoice address paying itself gets one receipt, not two
+        ines_user = ines._client_hub_portal_user()
+        self.login(ines_user)
+        context = self._get_payment_context(self.url_open(f"{self.partial.access_url}?payment=True"))
+        tx2 = self.tx_of(self.transaction(context["transaction_route"], 321.0, context.get("access_token")))
+        self.webhook(tx2)
+        self.assertEqual(self.receipts(tx2).recipient_ids, ines)
+
+    def test_a_clients_own_receipt_template_greets_the_payer(self):
+        action = self.client.with_context(client_hub_template_kind="receipt").action_client_hub_customize_template()
+        template = self.env["mail.template"].browse(action["res_id"])
+        template.subject = "Paying Client receipt {{ object.name }}"
+        tx = self.pay_invoice(self.partial, 321.0)
+        self.webhook(tx)
+        receipt = self.receipts(tx)
+        self.assertEqual(len(receipt), 1)
+        self.assertTrue(receipt.subject.startswith("Paying Client receipt "), receipt.subject)
+        self.assertRegex(receipt.body_html, r"Dear\s+Lea Payer")
+
+    def test_receipt_templates_made_before_greet_the_recipient_after_the_upgrade(self):
+        """A client's copy of the receipt template made before (greeting the payment's partner)
+        greets the recipient once the addon is upgraded; Odoo's own button still greets the
+        payment's partner."""
+        action = self.client.with_context(client_hub_template_kind="receipt").action_client_hub_customize_template()
+        template = self.env["mail.template"].browse(action["res_id"])
+        template.body_html = str(template.body_html).replace(
+            "ctx.get('client_hub_recipient_name') or object.partner_id.name or ''", "object.partner_id.name or ''")
+        self.assertNotIn("client_hub_recipient_name", template.body_html)
+        self.env["account.payment"]._client_hub_receipt_greets_recipient()
+        self.assertIn("ctx.get('client_hub_recipient_name') or object.partner_id.name", template.body_html)
+        self.env["account.payment"]._client_hub_receipt_greets_recipient()  # idempotent
+        self.assertEqual(template.body_html.count("client_hub_recipient_name"), 1)
+        tx = self.pay_invoice(self.partial, 321.0)
+        self.webhook(tx)
+        self.assertRegex(self.receipts(tx).body_html, r"Dear\s+Lea Payer")
+        body = template._render_field("body_html", tx.payment_id.ids)[tx.payment_id.id]
+        self.assertRegex(str(body), r"Dear\s+Paying Client SA")
+
+    def test_a_language_loaded_later_greets_the_recipient_too(self):
+        """Odoo's French text of the receipt template, loaded after the addon (as the demo does),
+        greets the recipient as the English one does."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env.ref("base.module_account")._update_translations(["fr_FR"], overwrite=True)
+        body = self.env.ref("account.mail_template_data_payment_receipt").with_context(lang="fr_FR").body_html
+        self.assertIn("Bonjour <t t-out=\"ctx.get('client_hub_recipient_name') or object.partner_id.name", body)
+
     def test_replayed_webhook_and_return_give_one_payment(self):
         tx = self.pay_invoice(self.overdue, 500.0)
         self.webhook(tx)
@@ -188,6 +265,42 @@ class TestOnlinePayment(StripePortalCommon):
         self.assertFalse(self.env["payment.transaction"].search([]).filtered(
             lambda tx: tx.invoice_ids & (draft | paid | cancelled | rival_invoice | self.partial)))
 
+    def test_only_the_providers_and_methods_offered_for_the_invoice(self):
+        """Odoo 19 creates the transaction (and calls the provider) with whatever provider and
+        payment method ids the browser sends: only those its payment form offers here."""
+        unknown_method = self.env.ref("payment.payment_method_ach_direct_debit")
+        self.login(self.lea_user)
+        token = self.partial._portal_ensure_token()
+        route = f"/invoice/transaction/{self.partial.id}"
+        cases = {
+            "a disabled provider": {"provider": self.dummy_provider, "payment_method": self.pm_unknown},
+            "a method Stripe does not offer here": {"payment_method": unknown_method},
+            "another provider's method with Stripe": {"payment_method": self.pm_unknown},
+        }
+        for case, kwargs in cases.items():
+            with self.subTest(case), self.assertRaisesRegex(Refused, "not available"), mute_logger(*LOGGERS):
+                self.transaction(route, 321.0, token, **kwargs)
+        self.stripe.is_published = False  # Odoo then offers no payment for the invoice
+        with self.assertRaisesRegex(Refused, "cannot be paid online"), mute_logger(*LOGGERS):
+            self.transaction(route, 321.0, token)
+        self.assertFalse(self.env["payment.transaction"].search([("invoice_ids", "in", self.partial.ids)]))
+        self.assertNotIn(("POST", "payment_intents"), self.stripe_api.calls)
+        self.stripe.is_published = True
+        self.assertEqual(self.tx_of(self.transaction(route, 321.0, token)).provider_id, self.stripe)
+
+    def test_the_amount_is_a_finite_number(self):
+        """JSON's true is not 1.00; NaN and Infinity (which Python's parser accepts) are refused
+        with a message, not a server error; on both invoice routes."""
+        self.login(self.lea_user)
+        token = self.partial._portal_ensure_token()
+        for raw in ("true", "false", "NaN", "Infinity", "-Infinity", "1e999", '"321"', "[321]"):
+            for route in (f"/invoice/transaction/{self.partial.id}", "/invoice/transaction/overdue"):
+                with self.subTest(amount=raw, route=route), self.assertRaisesRegex(Refused, "must be a number"), \
+                        mute_logger(*LOGGERS):
+                    self.transaction(route, "RAW", token, raw_amount=raw)
+        self.assertFalse(self.env["payment.transaction"].search(
+            [("invoice_ids", "in", (self.partial | self.overdue).ids)]))
+
     def test_pay_all_with_another_company_provider_is_refused(self):
         other = self.setup_other_company(name="Pay Other Co")["company"]
         foreign = self._prepare_provider("stripe", company=other, update_values={
@@ -221,6 +334,19 @@ class TestOnlinePayment(StripePortalCommon):
         with mute_logger(*LOGGERS):
             garbage = self.url_open("/payment/stripe/webhook", data="{not json", headers={"Content-Type": "application/json"})
         self.assertEqual(garbage.status_code, 400)
+
+    def test_a_deeply_nested_body_is_refused_before_parsing(self):
+        """5,000 levels of JSON, unsigned: a 400, not Python's RecursionError (a server error)."""
+        tx = self.pay_invoice(self.overdue, 500.0)
+        for body in ('{"a":' * 5000 + "1" + "}" * 5000, "[" * 5000 + "]" * 5000,
+                     '{"type": "x", "data": {"object": ' + "[" * 100 + "]" * 100 + "}}"):
+            with self.subTest(body=body[:20]), mute_logger(*LOGGERS):
+                response = self.url_open("/payment/stripe/webhook", data=body,
+                                         headers={"Content-Type": "application/json", "Stripe-Signature": "t=1,v1=x"})
+            self.assertEqual(response.status_code, 400)
+        # brackets inside strings do not count: an ordinary event still goes through
+        self.assertEqual(self.webhook(tx, extra={"metadata": {"note": "[[[[{{{{" * 100}}).status_code, 200)
+        self.assertEqual(tx.state, "done")
 
     def test_unknown_reference_is_acknowledged(self):
         tx = self.pay_invoice(self.overdue, 500.0)

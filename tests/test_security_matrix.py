@@ -3,13 +3,19 @@
 """Every route the addon declares (read from the routing map: a new route is covered without
 editing this test), called anonymously, as a contact of client A with client B's ids, as A's
 colleague, without CSRF, and with malformed parameters. Expected: no server error anywhere, no
-byte of B's data in A's answers, no state change without CSRF."""
+byte of B's data in A's answers, no state change without CSRF. And every route of the client portal
+(Odoo's, helpdesk_mgmt's and the addon's) answers with headers that keep it out of shared caches
+and out of other sites' frames; no JSON-RPC route takes a non-finite amount; no deeply nested JSON
+body reaches Python's parser on the webhook."""
+import html
 import logging
 import re
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
+
+from ..models.ir_http import PORTAL_PATH
 
 _logger = logging.getLogger(__name__)
 
@@ -26,6 +32,9 @@ EXPECTED_JSON_ERRORS = re.compile(
     r"odoo\.exceptions\.(ValidationError|UserError|AccessError|MissingError|AccessDenied)|werkzeug\.exceptions\.\w+"
     r"|odoo\.http\.SessionExpiredException"
 )
+# JSON values that are no amounts: Python's parser reads NaN and Infinity as floats, true as 1
+NOT_AMOUNTS = ("NaN", "Infinity", "-Infinity", "1e999", "true")
+NESTED_JSON = '{"a":' * 5000 + "1" + "}" * 5000
 MALFORMED = ("abc", "-7", "99999999999999999999", "1.5", "x" * 10_000, "%FF%FE%00", "1,2,abc")
 
 
@@ -206,3 +215,102 @@ class TestSecurityMatrix(HttpCase):
         self.assertEqual(self.url_open(self.records["a"]["invoice"].access_url).status_code, 200)
         with mute_logger(*MUTED):
             self.assertEqual(self.url_open(f"/my/exports/{self.records['a']['export'].id}").status_code, 404)
+
+    # ------------------------------------------------------------------ response headers
+    def portal_rules(self):
+        """Every route of the client portal (Odoo's, helpdesk_mgmt's and client_hub's), read from
+        the routing map: the private pages and files, which must not be cached nor framed."""
+        rules = []
+        for rule in self.env["ir.http"].routing_map().iter_rules():
+            if not PORTAL_PATH.match(rule.rule):
+                continue
+            routing = rule.endpoint.routing
+            if routing.get("type") == "jsonrpc" or not rule.methods or "GET" in rule.methods:
+                rules.append(rule)
+        return sorted(rules, key=lambda rule: rule.rule)
+
+    def check_private_headers(self, problems, label, response):
+        headers = response.headers
+        if "no-store" not in headers.get("Cache-Control", ""):
+            problems.append(f"{label}: Cache-Control {headers.get('Cache-Control')!r}")
+        if headers.get("X-Frame-Options") not in ("SAMEORIGIN", "DENY"):
+            problems.append(f"{label}: X-Frame-Options {headers.get('X-Frame-Options')!r}")
+        policy = headers.get("Content-Security-Policy", "")
+        if "frame-ancestors 'self'" not in policy and "frame-ancestors 'none'" not in policy:
+            problems.append(f"{label}: Content-Security-Policy {policy!r}")
+
+    def test_portal_pages_are_neither_cached_nor_framed(self):
+        """Every portal route (pages, PDFs, the ZIP's page, Pay all outstanding, tickets, errors
+        and redirects alike) answers ``Cache-Control: no-store``, ``X-Frame-Options`` and CSP
+        ``frame-ancestors``: no shared cache keeps a client's page, no other site frames it."""
+        rules = self.portal_rules()
+        paths = {rule.rule for rule in rules}
+        for expected in ("/my", "/my/statement", "/my/statement/pay", "/my/invoices/<int:invoice_id>",
+                         "/my/ticket/<int:ticket_id>", "/my/exports/<int:export_id>", "/my/tickets"):
+            self.assertIn(expected, paths)
+        a = self.records["a"]
+        a_ids = {**self.ids_of("a"), "order_id": 1, "access_token": "x"}
+        self.authenticate(a["user"].login, a["user"].login)
+        problems = []
+        for rule in rules:
+            with mute_logger(*MUTED):
+                if rule.endpoint.routing.get("type") == "jsonrpc":
+                    response = self.opener.post(self.base_url() + self.fill(rule, a_ids), json={
+                        "jsonrpc": "2.0", "method": "call", "id": 1, "params": {}}, timeout=60)
+                else:
+                    response = self.url_open(self.fill(rule, a_ids), allow_redirects=False, timeout=60)
+            self.check_private_headers(problems, f"{rule.rule} ({response.status_code})", response)
+        # the documents themselves, and the invoice page's own preview (an iframe of the same origin)
+        invoice_page = self.url_open(a["invoice"].access_url)
+        self.assertEqual(invoice_page.status_code, 200)
+        previews = [html.unescape(src) for src in re.findall(r'<iframe[^>]*src="([^"]+)"', invoice_page.text)]
+        self.assertTrue(previews and all(src.startswith("/my/invoices/") for src in previews), previews)
+        for url in (previews[0], f"{a['invoice'].access_url}?report_type=pdf", "/my/statement/pdf",
+                    f"/my/ticket/{a['ticket'].id}", f"/my/exports/{a['export'].id}", "/new/ticket",
+                    f"/my/invoices/{self.records['b']['invoice'].id}"):
+            with mute_logger(*MUTED):
+                response = self.url_open(url, allow_redirects=False, timeout=60)
+            self.check_private_headers(problems, f"{url} ({response.status_code})", response)
+        self.assertEqual(self.url_open(previews[0]).status_code, 200)
+        # not elsewhere: the public site keeps Odoo's own headers
+        for path in ("/web/login", "/myself", "/odoo", "/shop/my", "/invoices"):
+            self.assertFalse(PORTAL_PATH.match(path), path)
+        _logger.info("client_hub security matrix: %s portal routes checked for private headers", len(rules))
+        self.assertFalse(problems, "\n".join(problems))
+
+    # ------------------------------------------------------------------ JSON bodies
+    def test_amounts_are_finite_numbers_and_bodies_shallow(self):
+        """Every JSON-RPC route of the addon (the invoice and Pay all outstanding transactions
+        included) refuses, with a message and no transaction, amounts that are no finite number;
+        every route taking a JSON body without CSRF (Stripe's webhook) refuses 5,000 levels of
+        nesting with a 4xx, unsigned, instead of Python's RecursionError."""
+        a = self.records["a"]
+        a_ids = self.ids_of("a")
+        self.authenticate(a["user"].login, a["user"].login)
+        before = self.env["payment.transaction"].search_count([])
+        problems = []
+        rules = self.client_hub_rules()
+        jsonrpc = [rule for rule in rules if rule.endpoint.routing.get("type") == "jsonrpc"]
+        self.assertTrue(any(rule.rule.startswith("/invoice/transaction/") for rule in jsonrpc), jsonrpc)
+        for rule in jsonrpc:
+            for raw in NOT_AMOUNTS:
+                body = ('{"jsonrpc": "2.0", "method": "call", "id": 1, "params": {"amount": %s, "provider_id": 1,'
+                        ' "payment_method_id": 1, "flow": "direct", "access_token": "%s"}}') % (
+                            raw, a["invoice"]._portal_ensure_token())
+                with mute_logger(*MUTED):
+                    response = self.opener.post(self.base_url() + self.fill(rule, a_ids), data=body, timeout=60,
+                                                headers={"Content-Type": "application/json"})
+                self.check(problems, rule, f"amount {raw}", response.status_code, response.text)
+                if '"error"' not in response.text[:200]:
+                    problems.append(f"{rule.rule} [amount {raw}]: accepted")
+        raw_json = [rule for rule in rules if rule.endpoint.routing.get("type") == "http"
+                    and not rule.endpoint.routing.get("csrf", True) and (not rule.methods or "POST" in rule.methods)]
+        self.assertTrue(raw_json, "Stripe's webhook")
+        for rule in raw_json:
+            with mute_logger(*MUTED):
+                response = self.url_open(self.fill(rule, a_ids), data=NESTED_JSON, timeout=60,
+                                         headers={"Content-Type": "application/json"})
+            if not 400 <= response.status_code < 500:
+                problems.append(f"{rule.rule} [5,000 levels of JSON]: HTTP {response.status_code}")
+        self.assertEqual(self.env["payment.transaction"].search_count([]), before)
+        self.assertFalse(problems, "\n".join(problems))
