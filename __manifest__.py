@@ -28,7 +28,6 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
-        "data/payment_receipt_data.xml",
         "report/report_templates.xml",
         "views/client_hub_magic_link_views.xml",
         "views/portal_templates.xml",

@@ -7,7 +7,6 @@ from . import client_hub_portal_export
 from . import helpdesk_ticket
 from . import ir_filters
 from . import ir_http
-from . import ir_module_module
 from . import mail_message
 from . import mail_template
 from . import mail_thread

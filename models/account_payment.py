@@ -1,13 +1,8 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import SUPERUSER_ID, api, models
-from odoo.tools import SQL
+from odoo import SUPERUSER_ID, models
 
-# The greeting of Odoo's payment receipt template ("Dear <t t-out="object.partner_id.name or ''"/>"):
-# the payment's partner, which is the client's commercial entity for a payment booked from an online
-# transaction ("Dear Zygomatic Widgets SA"). client_hub sends each receipt to a person and names it.
-RECEIPT_GREETING = "object.partner_id.name or ''"
-RECEIPT_GREETING_RECIPIENT = "ctx.get('client_hub_recipient_name') or object.partner_id.name or ''"
+RECEIPT_TEMPLATE = "client_hub.mail_template_payment_receipt"
 
 
 class AccountPayment(models.Model):
@@ -55,42 +50,19 @@ class AccountPayment(models.Model):
         message per recipient, to that recipient only (not to the payment's followers, nor to
         the template's default recipient, the client's company address)."""
         self.ensure_one()
-        template = self.env.ref("account.mail_template_data_payment_receipt", raise_if_not_found=False)
+        template = self.env.ref(RECEIPT_TEMPLATE, raise_if_not_found=False)
         if not template or self.partner_type != "customer":
             return
         # as the system: whoever's request books the payment (the client's own browser on its
         # return from Stripe) would otherwise count as the author, and an author is never notified
         payment = self.with_user(SUPERUSER_ID)
         for recipient in payment._client_hub_receipt_recipients(contact):
-            payment.with_context(client_hub_recipient_name=recipient.name).message_post_with_source(
+            payment.with_context(
+                client_hub_recipient_name=recipient.name, client_hub_recipient_lang=recipient.lang
+            ).message_post_with_source(
                 template,
                 subtype_xmlid="mail.mt_comment",
                 author_id=payment.company_id.partner_id.id,
                 partner_ids=recipient.ids,
                 notify_skip_followers=True,
             )
-
-    @api.model
-    def _client_hub_receipt_greets_recipient(self):
-        """The payment receipt templates (Odoo's and the clients' copies of it) greet the person
-        the receipt is sent to (the context's ``client_hub_recipient_name``), and the payment's
-        partner otherwise (Odoo's "Send receipt by email"). In every language of the body (a
-        whole translated text per language); a greeting written otherwise is left as it is.
-        Idempotent: run at each install and upgrade of the addon, and after translation files
-        are loaded (see ``ir.module.module``: a language loaded later brings Odoo's text)."""
-        global_template = self.env.ref("account.mail_template_data_payment_receipt", raise_if_not_found=False)
-        if not global_template:
-            return
-        templates = global_template | self.env["res.partner"].with_context(active_test=False).search(
-            [("receipt_mail_template_id", "!=", False)]
-        ).receipt_mail_template_id
-        self.env.flush_all()
-        # per language: the recipient's greeting back to Odoo's, then every Odoo greeting to the
-        # recipient's (a language loaded later holds Odoo's, the others already the recipient's)
-        self.env.cr.execute(SQL(
-            "UPDATE mail_template SET body_html = REPLACE(REPLACE(body_html::text, %s, %s), %s, %s)::jsonb"
-            " WHERE id IN %s AND body_html::text LIKE %s",
-            RECEIPT_GREETING_RECIPIENT, RECEIPT_GREETING, RECEIPT_GREETING, RECEIPT_GREETING_RECIPIENT,
-            tuple(templates.ids), f"%{RECEIPT_GREETING}%",
-        ))
-        templates.invalidate_recordset(["body_html"])

@@ -15,7 +15,13 @@ CLIENT_TEMPLATE_KINDS = {
         "sale.order",
         ("sale.email_template_edi_sale", "sale.mail_template_sale_confirmation"),
     ),
-    "receipt": ("receipt_mail_template_id", "account.payment", ("account.mail_template_data_payment_receipt",)),
+    # the first is the one a client's copy starts from: client_hub's, which greets the person it
+    # is sent to (online payments send one receipt per person)
+    "receipt": (
+        "receipt_mail_template_id",
+        "account.payment",
+        ("client_hub.mail_template_payment_receipt", "account.mail_template_data_payment_receipt"),
+    ),
 }
 
 
