@@ -124,6 +124,14 @@ class ClientHubTicketController(HelpdeskTicketController):
         if invoice:
             vals["client_hub_invoice_id"] = invoice.id
         vals["name"] = (kw.get("subject") or "").strip()
+        if not vals.get("team_id"):
+            # the team of the company's portal tickets: its members are notified, the replies
+            # carry its alias as Reply-To (helpdesk_mgmt leaves the ticket without team)
+            company = request.env["res.company"].browse(vals["company_id"])
+            team = company._client_hub_support_team()
+            if team:
+                vals["team_id"] = team.id
+                vals["stage_id"] = team._get_applicable_stages()[:1].id or vals.get("stage_id")
         return vals
 
     @http.route("/submitted/ticket", type="http", auth="user", website=True, csrf=True, methods=["POST"])
