@@ -13,6 +13,7 @@
 """
 import os
 
+import pytz
 from werkzeug.exceptions import NotFound
 
 from odoo import http
@@ -34,6 +35,19 @@ MAX_SUBJECT = 200
 def _max_upload_mb():
     value = request.env["ir.config_parameter"].sudo().get_param(PARAM_MAX_UPLOAD_MB)
     return int(value) if value and str(value).isdigit() and int(value) > 0 else DEFAULT_MAX_UPLOAD_MB
+
+
+def _use_client_tz():
+    """Dates and times of the support pages in the client's time zone, the one the page's chat
+    shows (it formats in the browser): the browser's (the ``tz`` cookie Odoo's frontend layout
+    sets), else the contact's. Odoo renders them in the session's ``tz``, the contact's
+    ``tz``: empty for a contact signed in by a magic link (Odoo copies the browser's zone only
+    at a password login), or the zone of whoever created the contact."""
+    tz = request.httprequest.cookies.get("tz")
+    if tz not in pytz.all_timezones_set:
+        tz = request.env.user.tz
+    if tz and tz != request.env.context.get("tz"):
+        request.update_context(tz=tz)
 
 
 def _own_invoice(invoice_id):
@@ -169,10 +183,16 @@ class ClientHubTicketPortal(CustomerPortalHelpdesk):
             sortby = "activity"
         if groupby not in (None, *self._ticket_get_searchbar_groupby()):
             groupby = None
+        _use_client_tz()
         return super().portal_my_tickets(
             page=page, date_begin=date_begin, date_end=date_end, sortby=sortby, filterby=filterby,
             search=search, search_in=search_in, groupby=groupby, **kw,
         )
+
+    @http.route()
+    def portal_my_ticket(self, ticket_id, access_token=None, **kw):
+        _use_client_tz()
+        return super().portal_my_ticket(ticket_id, access_token=access_token, **kw)
 
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
         values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)

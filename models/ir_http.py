@@ -14,3 +14,10 @@ class IrHttp(models.AbstractModel):
         if "\x00" in request.httprequest.path:
             return None
         return super()._serve_fallback()
+
+    @classmethod
+    def _get_translation_frontend_modules_name(cls):
+        """The portal's scripts are translated from these modules only (``/website/translations``):
+        add the ticket page's chat (mail: "The conversation is empty."...) and helpdesk_mgmt's
+        new-ticket form."""
+        return [*super()._get_translation_frontend_modules_name(), "mail", "helpdesk_mgmt"]
