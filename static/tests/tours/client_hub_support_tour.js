@@ -192,17 +192,7 @@ registry.category("web_tour.tours").add("client_hub_support_layout_tour", {
             expectUnloadPage: true,
         },
         {
-            content: "On a phone, the list's tools are behind the menu button: open it",
-            trigger: ".o_portal_navbar",
-            run() {
-                const toggler = document.querySelector(".o_portal_navbar .navbar-toggler");
-                if (toggler && getComputedStyle(toggler).display !== "none") {
-                    toggler.click();
-                }
-            },
-        },
-        {
-            content: "Open the new-ticket form",
+            content: "Open the new-ticket form (a phone has its own button: the searchbar's is behind its menu)",
             trigger: "button[name='create_new_ticket']:visible",
             run: "click",
             expectUnloadPage: true,
