@@ -49,6 +49,12 @@
         "web.assets_frontend": [
             "client_hub/static/src/portal/**/*",
         ],
+        "portal.assets_chatter_style": [
+            "client_hub/static/src/mail/message_wrap.css",
+        ],
+        "mail.assets_message_email": [
+            "client_hub/static/src/mail/message_wrap.css",
+        ],
         "web.assets_tests": [
             "client_hub/static/tests/tours/**/*.js",
         ],

@@ -16,6 +16,7 @@
 """
 import os
 
+import pytz
 from werkzeug.exceptions import NotFound
 
 from odoo import http
@@ -35,6 +36,19 @@ def _file_size(file):
     size = file.stream.tell()
     file.stream.seek(0)
     return size
+
+
+def _use_client_tz():
+    """Dates and times of the support pages in the client's time zone, the one the page's chat
+    shows (it formats in the browser): the browser's (the ``tz`` cookie Odoo's frontend layout
+    sets), else the contact's. Odoo renders them in the session's ``tz``, the contact's
+    ``tz``: empty for a contact signed in by a magic link (Odoo copies the browser's zone only
+    at a password login), or the zone of whoever created the contact."""
+    tz = request.httprequest.cookies.get("tz")
+    if tz not in pytz.all_timezones_set:
+        tz = request.env.user.tz
+    if tz and tz != request.env.context.get("tz"):
+        request.update_context(tz=tz)
 
 
 def _own_invoice(invoice_id):
@@ -111,6 +125,14 @@ class ClientHubTicketController(HelpdeskTicketController):
         if invoice:
             vals["client_hub_invoice_id"] = invoice.id
         vals["name"] = (kw.get("subject") or "").strip()
+        if not vals.get("team_id"):
+            # the team of the company's portal tickets: its members are notified, the replies
+            # carry its alias as Reply-To (helpdesk_mgmt leaves the ticket without team)
+            company = request.env["res.company"].browse(vals["company_id"])
+            team = company._client_hub_support_team()
+            if team:
+                vals["team_id"] = team.id
+                vals["stage_id"] = team._get_applicable_stages()[:1].id or vals.get("stage_id")
         return vals
 
     @http.route("/submitted/ticket", type="http", auth="user", website=True, csrf=True, methods=["POST"])
@@ -151,10 +173,16 @@ class ClientHubTicketPortal(CustomerPortalHelpdesk):
             sortby = "activity"
         if groupby not in (None, *self._ticket_get_searchbar_groupby()):
             groupby = None
+        _use_client_tz()
         return super().portal_my_tickets(
             page=page, date_begin=date_begin, date_end=date_end, sortby=sortby, filterby=filterby,
             search=search, search_in=search_in, groupby=groupby, **kw,
         )
+
+    @http.route()
+    def portal_my_ticket(self, ticket_id, access_token=None, **kw):
+        _use_client_tz()
+        return super().portal_my_ticket(ticket_id, access_token=access_token, **kw)
 
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
         values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)

@@ -13,6 +13,7 @@ from . import mail_thread
 from . import payment_provider
 from . import payment_transaction
 from . import report_client_statement
+from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_users

@@ -107,6 +107,18 @@ class HelpdeskTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        """A ticket created for a contact (from the portal, an email, the seeder, an import...)
+        carries the contact's name and email, as the backend form's onchange would set them."""
+        partners = self.env["res.partner"].sudo().browse(
+            {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
+        )
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                partner = partners.browse(vals["partner_id"])
+                if not vals.get("partner_name"):
+                    vals["partner_name"] = partner.name
+                if not vals.get("partner_email"):
+                    vals["partner_email"] = partner.email
         tickets = super().create(vals_list)
         tickets._client_hub_notify_badge()
         return tickets
@@ -117,14 +129,32 @@ class HelpdeskTicket(models.Model):
             self._client_hub_notify_badge()  # a closed ticket leaves the badge
         return res
 
+    # ------------------------------------------------------------------ the team's agents
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        """A ticket that reaches a team with nobody assigned (from the portal, by email) is
+        followed by the team's members and its leader, with the "ticket created" subtype: they
+        are notified of the new ticket, then of the client's replies, until one takes it."""
+        res = super()._message_auto_subscribe_followers(updated_values, default_subtype_ids)
+        team_id = updated_values.get("team_id")
+        if not team_id or updated_values.get("user_id") or any(self.mapped("user_id")):
+            return res
+        team = self.env["helpdesk.ticket.team"].sudo().browse(team_id)
+        agents = (team.user_ids | team.user_id).filtered(lambda user: user.active and not user.share)
+        created = self.env.ref("helpdesk_mgmt.hlp_tck_created", raise_if_not_found=False)
+        subtypes = set(default_subtype_ids) | ({created.id} if created else set())
+        followed = {partner_id for partner_id, _sids, _template in res}
+        res += [(partner.id, subtypes, False) for partner in agents.partner_id if partner.id not in followed]
+        return res
+
     # ------------------------------------------------------------------ mail gateway
     @api.model
     def message_new(self, msg, custom_values=None):
         """A new ticket by email: the sender is the ticket's contact, a new contact made from its
-        name and address when it is unknown; it follows its ticket, so replies reach it. Of the
-        To/Cc (helpdesk_mgmt subscribes every known partner among them), only the sender's
-        colleagues stay followers: anybody could otherwise have a client's contact emailed,
-        from the company's address, whatever a stranger writes to the support alias."""
+        name and address when it is unknown; it follows its ticket, so replies reach it; nobody
+        is assigned, the team's agents are notified. Of the To/Cc (helpdesk_mgmt subscribes every
+        known partner among them), only the sender's colleagues stay followers: anybody could
+        otherwise have a client's contact emailed, from the company's address, whatever a
+        stranger writes to the support alias."""
         if not msg.get("author_id") and msg.get("email_from"):
             partner = self.env["mail.thread"]._partner_find_from_emails_single(
                 [msg["email_from"]], no_create=False
@@ -132,6 +162,10 @@ class HelpdeskTicket(models.Model):
             if partner:
                 msg["author_id"] = partner.id
                 _logger.info("client_hub: contact %s created for a support email from a new sender", partner.id)
+        # helpdesk_mgmt's "auto assign" gives a new ticket to the user creating it: here the mail
+        # gateway's technical user. Nobody is assigned: the team's agents are notified instead.
+        custom_values = dict(custom_values or {})
+        custom_values.setdefault("user_id", False)
         ticket = super().message_new(msg, custom_values=custom_values)
         entity = ticket.partner_id.commercial_partner_id
         outsiders = ticket.message_partner_ids.filtered(

@@ -67,3 +67,10 @@ class IrHttp(models.AbstractModel):
             headers["Content-Security-Policy"] = "frame-ancestors 'self'"
         elif "frame-ancestors" not in policy:
             headers["Content-Security-Policy"] = f"{policy.rstrip('; ')}; frame-ancestors 'self'"
+
+    @classmethod
+    def _get_translation_frontend_modules_name(cls):
+        """The portal's scripts are translated from these modules only (``/website/translations``):
+        add the ticket page's chat (mail: "The conversation is empty."...) and helpdesk_mgmt's
+        new-ticket form."""
+        return [*super()._get_translation_frontend_modules_name(), "mail", "helpdesk_mgmt"]

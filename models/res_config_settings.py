@@ -37,6 +37,10 @@ class ResConfigSettings(models.TransientModel):
         help="When a client answers a closed ticket (by email or from the portal), the ticket goes "
         "back to its team's first open stage.",
     )
+    client_hub_support_team_id = fields.Many2one(
+        related="company_id.client_hub_support_team_id",
+        readonly=False,
+    )
     client_hub_support_max_upload_mb = fields.Integer(
         string="Largest File on a Portal Ticket (MB)",
         config_parameter="client_hub.support_max_upload_mb",

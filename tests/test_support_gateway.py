@@ -327,3 +327,22 @@ class TestSupportGateway(TransactionCase, SupportFixtures):
         self.assertEqual(message.author_id, self.agent.partner_id)
         self.assertIn(message, self.public_messages(ticket), "Odoo's behaviour")
         self.assertEqual(ticket.client_hub_waiting, "client")
+    # ------------------------------------------------------------------ contact and team
+    def test_ticket_for_a_contact_carries_its_name_and_email(self):
+        Ticket = self.env["helpdesk.ticket"]
+        ticket = Ticket.create({"name": "Seeded", "description": "<p>x</p>", "partner_id": self.ana.id})
+        self.assertEqual((ticket.partner_name, ticket.partner_email), ("Ana Client", "ana@client.example"))
+        given = Ticket.create({"name": "Given", "description": "<p>x</p>", "partner_id": self.ana.id,
+                               "partner_name": "A. Client (accounts)"})
+        self.assertEqual((given.partner_name, given.partner_email), ("A. Client (accounts)", "ana@client.example"))
+        by_email = self.new_ticket()
+        self.assertEqual(by_email.partner_name, "Ana Client")
+
+    def test_email_ticket_notifies_the_teams_agents(self):
+        ticket = self.new_ticket()
+        self.assertFalse(ticket.user_id)
+        self.assertIn(self.agent.partner_id, ticket.message_partner_ids)
+        notified = self.env["mail.notification"].search([
+            ("res_partner_id", "=", self.agent.partner_id.id), ("mail_message_id", "in", ticket.message_ids.ids),
+        ])
+        self.assertTrue(notified)

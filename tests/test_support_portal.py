@@ -318,3 +318,91 @@ class TestSupportPortal(HttpCase, SupportFixtures):
                                 "attachment_tokens": [t for _a, t in more]},
             })
         self.assertEqual(message.attachment_ids, renamed[0])
+    # ------------------------------------------------------------------ team, language, time zone
+    def test_portal_ticket_goes_to_the_team_whose_alias_gets_the_replies(self):
+        Team = self.env["helpdesk.ticket.team"]
+        self.team.sequence = -100  # the company's first team: the default
+        self.env.company.client_hub_support_team_id = False
+        self.login(self.ana_user)
+        self.assertEqual(self.submit({"subject": "Team by default", "description": "x"}).status_code, 303)
+        ticket = self.env["helpdesk.ticket"].search([("name", "=", "Team by default")])
+        self.assertEqual(ticket.team_id, self.team)
+        self.assertIn(ticket.stage_id, self.team._get_applicable_stages())
+        # an agent of the team is notified of the new ticket, and follows it
+        self.assertIn(self.agent.partner_id, ticket.message_partner_ids)
+        notified = self.env["mail.notification"].search([
+            ("res_partner_id", "=", self.agent.partner_id.id),
+            ("mail_message_id", "in", ticket.message_ids.ids),
+        ])
+        self.assertTrue(notified, "the team's agent is notified of the client's ticket")
+        # the agent's answer comes back to the team's alias, not the catch-all
+        reply = self.agent_reply(ticket)
+        mail = self.env["mail.mail"].search([("mail_message_id", "=", reply.id)])
+        self.assertTrue(mail)
+        self.assertIn("support@hub.example", mail.reply_to)
+        self.assertNotIn("catchall", mail.reply_to)
+        # the setting (Client Hub settings, per company) chooses another team
+        billing = Team.create({"name": "Billing desk", "alias_name": "billing",
+                               "alias_domain_id": self.team.alias_domain_id.id})
+        settings = self.env["res.config.settings"].create({"client_hub_support_team_id": billing.id})
+        settings.execute()
+        self.assertEqual(self.env.company.client_hub_support_team_id, billing)
+        self.assertEqual(self.submit({"subject": "Team from the setting", "description": "x"}).status_code, 303)
+        self.assertEqual(self.env["helpdesk.ticket"].search([("name", "=", "Team from the setting")]).team_id,
+                         billing)
+
+    def test_dates_in_the_clients_time_zone(self):
+        """Odoo renders the pages' dates in the session's zone, the contact's ``tz``: here New
+        York (the demo's contacts get the zone of the user who created them), while the browser,
+        and so the chat, are in Brussels."""
+        moment = "2026-01-15 06:34:00"  # 07:34 in Brussels, 01:34 in New York
+        self.open_ticket.write({"last_stage_update": moment, "client_hub_last_activity": moment})
+        self.ana.tz = "America/New_York"
+        self.bob.tz = "Europe/Brussels"
+
+        def shown(user, cookie_tz=None):
+            self.opener.cookies.clear()
+            self.login(user)
+            if cookie_tz:
+                self.opener.cookies.set("tz", cookie_tz)
+            listed = lxml.html.fromstring(self.url_open("/my/tickets").text).xpath(
+                f"//tr[@data-ticket-id='{self.open_ticket.id}']/td[contains(@class, 'o_client_hub_ticket_activity')]"
+            )[0].text_content()
+            page = lxml.html.fromstring(self.url_open(f"/my/ticket/{self.open_ticket.id}").text).xpath(
+                "//span[@data-client-hub-date='last_stage_update']"
+            )[0].text_content()
+            return listed, page
+
+        for user, cookie_tz in ((self.ana_user, "Europe/Brussels"), (self.bob_user, None)):
+            with self.subTest(user=user.login, browser=cookie_tz):
+                listed, page = shown(user, cookie_tz)
+                self.assertIn("07:34", listed)
+                self.assertIn("07:34", page)
+        # a made-up zone in the cookie is ignored: the contact's
+        listed, page = shown(self.ana_user, "Mars/Olympus")
+        self.assertIn("01:34", listed)
+
+    def test_ticket_list_and_page_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["helpdesk_mgmt", "client_hub"], ["fr_FR"], overwrite=True)
+        self.ana.lang = "fr_FR"
+        self.opener.cookies.clear()
+        self.login(self.ana_user)
+        page = self.url_open(f"/my/ticket/{self.open_ticket.id}").text
+        tree = lxml.html.fromstring(page)
+        self.assertEqual(tree.xpath("//html/@lang"), ["fr-FR"], "the chat's scripts load their French texts")
+        self.assertIn("Étape :", tree.xpath("string(//div[@id='card_header'])"))
+        self.assertNotIn("Etape", page)
+
+    def test_portal_tabs_on_the_support_pages(self):
+        self.login(self.ana_user)
+        for url in ("/my/tickets", f"/my/ticket/{self.open_ticket.id}", "/new/ticket", "/my/invoices"):
+            with self.subTest(url=url):
+                tree = lxml.html.fromstring(self.url_open(url).text)
+                current = tree.xpath("//nav[contains(@class, 'o_client_hub_portal_nav')]/a[@aria-current='page']/@href")
+                self.assertEqual(current, ["/my/invoices" if url == "/my/invoices" else "/my/tickets"])
+        # nobody filled a category: no empty Category column
+        self.assertFalse(lxml.html.fromstring(self.url_open("/my/tickets").text).xpath("//th[@name='th_category']"))
+        category = self.env["helpdesk.ticket.category"].create({"name": "Billing"})
+        self.open_ticket.category_id = category
+        self.assertTrue(lxml.html.fromstring(self.url_open("/my/tickets").text).xpath("//th[@name='th_category']"))
