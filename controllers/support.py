@@ -17,7 +17,8 @@
 import os
 
 import pytz
-from werkzeug.exceptions import NotFound
+from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import BadRequest, NotFound
 
 from odoo import http
 from odoo.http import request
@@ -200,10 +201,13 @@ class ClientHubTicketPortal(CustomerPortalHelpdesk):
 
 class ClientHubAttachmentController(AttachmentController):
     @http.route()
-    def mail_attachment_upload(self, ufile, thread_id, thread_model, is_pending=False, **kwargs):
+    def mail_attachment_upload(self, ufile=None, thread_id=None, thread_model=None, is_pending=False, **kwargs):
         """A client's file to a ticket (the chatter of the ticket page): the new-ticket rules,
         the error shown by the chatter as for any refused upload; a name without folders; kept
-        pending until its message is posted (where the number of files is checked)."""
+        pending until its message is posted (where the number of files is checked). A request
+        without a file or a thread is refused (400), not a server error."""
+        if not isinstance(ufile, FileStorage) or not str(thread_id or "").isdigit() or thread_model not in request.env:
+            raise BadRequest()
         if thread_model == "helpdesk.ticket" and not request.env.user._is_internal():
             error = request.env["helpdesk.ticket"]._client_hub_file_error(ufile.filename, _file_size(ufile))
             if error:
