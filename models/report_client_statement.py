@@ -4,9 +4,10 @@
 
 The balance is accounting's balance of a customer: the sum of the posted journal items on
 receivable accounts (``account_type == 'asset_receivable'``, ``parent_state == 'posted'``) whose
-partner belongs to the client's commercial entity (``partner_id.commercial_partner_id``), per company,
-in the company currency. Odoo books invoice and credit-note receivable items on the commercial
-partner itself; a payment registered for one of its contacts is booked on that contact and counts too.
+partner belongs to the client's commercial entity (``partner_id.commercial_partner_id``), per company
+and per currency the client is billed in, in that currency (``amount_currency``), never converted.
+Odoo books invoice and credit-note receivable items on the commercial partner itself; a payment
+registered for one of its contacts is booked on that contact and counts too.
 Opening balance: items dated before ``date_from``; closing balance: items dated up to ``date_to``.
 """
 from datetime import date
@@ -101,59 +102,78 @@ class ReportClientStatement(models.AbstractModel):
 
     @api.model
     def _statement_sections(self, partners, companies, date_from, date_to):
-        """{commercial partner id: [section per company]}, each section a dict with ``company``,
-        ``currency``, ``opening``, ``rows`` (date order, each with its running ``balance``),
-        ``total_debit``, ``total_credit`` and ``closing``. Amounts in the company currency.
+        """{commercial partner id: [section per company and currency]}, each section a dict with
+        ``company``, ``currency``, ``opening``, ``rows`` (date order, each with its running
+        ``balance``), ``total_debit``, ``total_credit`` and ``closing``.
 
-        Two aggregate queries whatever the number of partners, companies and documents: the
-        opening sums, and the period's receivable items summed per journal entry (one row per
-        invoice, credit note or payment). A company with no receivable item up to ``date_to``
-        gets no section, unless the client has none at all: then the first company's, at zero."""
+        Each section is a ledger in the currency the documents were issued in (the journal
+        items' ``amount_currency`` in their ``currency_id``; for items in the company's currency
+        that is their balance): a client billed in euros by a company keeping its books in dollars
+        gets a statement in euros, and nothing is ever converted into a currency the client never
+        dealt with. A payment is in the currency of its own receivable item (a payment in euros
+        settling euro invoices is in the euro section). Per company, its currency's section first,
+        then the others by code. A row is the net of its journal entry's receivable items in that
+        currency (debit if positive, credit if negative); a journal entry that moves nothing in
+        the currency (an exchange difference, booked in the company's currency only) is left out.
+
+        Two aggregate queries whatever the number of partners, companies, currencies and
+        documents: the opening sums, and the period's receivable items summed per journal entry
+        (one row per invoice, credit note or payment). A company and currency with no receivable
+        item up to ``date_to`` gets no section, unless the client has none at all: then one at
+        zero in the first company's currency."""
         Line = self.env["account.move.line"]
         domain = self._receivable_domain(partners, companies)
-        opening = {
-            (partner.id, company.id): balance
-            for partner, company, balance in Line._read_group(
-                [*domain, ("date", "<", date_from)],
-                ["partner_id.commercial_partner_id", "company_id"],
-                ["balance:sum"],
-            )
-        }
+        currencies, opening = {}, {}
+        for partner, company, currency, amount in Line._read_group(
+            [*domain, ("date", "<", date_from)],
+            ["partner_id.commercial_partner_id", "company_id", "currency_id"],
+            ["amount_currency:sum"],
+        ):
+            currencies[currency.id] = currency
+            opening[partner.id, company.id, currency.id] = amount
         moves = Line._read_group(
             [*domain, ("date", ">=", date_from), ("date", "<=", date_to)],
-            ["partner_id.commercial_partner_id", "company_id", "date:day", "move_id", "move_name",
+            ["partner_id.commercial_partner_id", "company_id", "currency_id", "date:day", "move_id", "move_name",
              "move_id.move_type", "payment_id", "ref"],
-            ["debit:sum", "credit:sum", "date_maturity:max"],
+            ["amount_currency:sum", "date_maturity:max"],
         )
-        moves.sort(key=lambda group: (group[1].id, group[2], group[3].id))
+        moves.sort(key=lambda group: (group[1].id, group[2].id, group[3], group[4].id))
         rows = {}
-        for partner, company, day, move, number, move_type, payment, ref, debit, credit, due in moves:
+        for partner, company, currency, day, move, number, move_type, payment, ref, amount, due in moves:
             kind = ROW_KINDS.get(move_type) or ("payment" if payment else "entry")
-            rows.setdefault((partner.id, company.id), []).append({
+            if kind == "entry" and currency.is_zero(amount):
+                continue
+            currencies[currency.id] = currency
+            rows.setdefault((partner.id, company.id, currency.id), []).append({
                 "date": day,
                 "number": number or "",
                 "kind": kind,
                 "date_due": due if kind == "invoice" else None,
                 "ref": ref if ref and ref != number else "",
-                "debit": debit,
-                "credit": credit,
+                "debit": max(amount, 0.0),
+                "credit": max(-amount, 0.0),
                 "move_id": move.id,
             })
+        keys = set(opening) | set(rows)
         result = {}
         for partner in partners:
             sections = []
             for company in companies:
-                key = (partner.id, company.id)
-                if key in opening or key in rows:
-                    sections.append(self._statement_section(company, opening.get(key, 0.0), rows.get(key, [])))
+                company_keys = sorted(
+                    (key for key in keys if key[:2] == (partner.id, company.id)),
+                    key=lambda key: (key[2] != company.currency_id.id, currencies[key[2]].name),
+                )
+                for key in company_keys:
+                    sections.append(self._statement_section(
+                        company, currencies[key[2]], opening.get(key, 0.0), rows.get(key, []),
+                    ))
             if not sections and companies:
-                sections.append(self._statement_section(companies[0], 0.0, []))
+                sections.append(self._statement_section(companies[0], companies[0].currency_id, 0.0, []))
             result[partner.id] = sections
         return result
 
     @api.model
-    def _statement_section(self, company, opening, rows):
-        currency = company.currency_id
+    def _statement_section(self, company, currency, opening, rows):
         balance = currency.round(opening)
         section = {
             "company": company,

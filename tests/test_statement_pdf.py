@@ -1,20 +1,23 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The client statement PDF: ledger figures, the portal download, the backend wizard, two companies.
+"""The client statement PDF: ledger figures, the portal download, the backend wizard, two companies,
+two currencies.
 
 The client (Zygomatic Widgets SA, contact Lea) has, in company A (the test company, USD), around the
-period 1-31 March 2026:
+period 1-31 March 2026 (USD section, then EUR section: one ledger per currency it is billed in):
 
     2026-02-10  INV1    invoice 1,000.00, due 2026-02-28 (overdue at the end of the period)
     2026-02-25  PAY0    payment 400.00 on INV1 (partial)                    -> opening 600.00
     2026-03-01  INV2    invoice 500.00 to the contact Lea (first day)        1,100.00
-    2026-03-05  INVEUR  invoice 300.00 EUR at 2 EUR per USD = 150.00         1,250.00
     2026-03-10          draft invoice 77.00 (never counts)
-    2026-03-15  PAY1    payment 250.00 registered for Lea, on INV2            1,000.00
-    2026-03-20  CN1     credit note 120.00                                      880.00
-    2026-03-31  INV3    invoice 800.00 (last day)                            1,680.00 -> closing
+    2026-03-15  PAY1    payment 250.00 registered for Lea, on INV2              850.00
+    2026-03-20  CN1     credit note 120.00                                      730.00
+    2026-03-31  INV3    invoice 800.00 (last day)                            1,530.00 -> closing
     2026-04-01  INV4    invoice 999.00 (after the period)
     2026-04-02  PAY2    payment 100.00 on INV3 (after the period)
+
+    2026-03-05  INVEUR  invoice EUR 300.00 (booked 150.00 USD at 2 EUR per USD: never shown)
+                                                          opening EUR 0.00, closing EUR 300.00
 
 Rival SA (contact Rick) has its own invoice of 90.00 on 2026-03-10.
 """
@@ -98,7 +101,7 @@ class TestStatementPdf(AccountTestInvoicingHttpCommon):
     def register_payment(cls, invoice, amount, day):
         return cls.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids
-        ).create({"amount": amount, "payment_date": day}).action_create_payments()
+        ).create({"amount": amount, "payment_date": day})._create_payments()
 
     @classmethod
     def contact_payment(cls, contact, amount, day, invoice):
@@ -116,6 +119,9 @@ class TestStatementPdf(AccountTestInvoicingHttpCommon):
 
     def report_values(self, data, env=None):
         return (env or self.env)["report." + REPORT]._get_report_values(None, data=dict(data, partner_ids=self.client.ids))
+
+    def sections(self, date_from, date_to):
+        return self.report_values({"date_from": date_from, "date_to": date_to})["statements"][self.client.id]
 
     @staticmethod
     def figures(section):
@@ -184,38 +190,51 @@ class TestStatementPdf(AccountTestInvoicingHttpCommon):
         self.assertEqual(values["docs"], self.client)
         self.assertEqual((values["date_from"], values["date_to"]), (date(2026, 3, 1), date(2026, 3, 31)))
         sections = values["statements"][self.client.id]
-        self.assertEqual(len(sections), 1)
+        self.assertEqual([(section["company"], section["currency"]) for section in sections],
+                         [(self.company_a, self.company_a.currency_id), (self.company_a, self.eur)],
+                         "one ledger per currency the client is billed in, the company's first")
+        section = sections[1]
+        self.assertEqual(self.figures(section), [("2026-03-05", self.inv_eur.name, "invoice", 300.0, 0.0, 300.0)],
+                         "the euro invoice in euros, never converted")
+        self.assertEqual((section["opening"], section["total_debit"], section["total_credit"], section["closing"]),
+                         (0.0, 300.0, 0.0, 300.0))
         section = sections[0]
-        self.assertEqual(section["company"], self.company_a)
         self.assertEqual(section["opening"], 600.0)
         self.assertEqual(self.figures(section), [
             ("2026-03-01", self.inv2.name, "invoice", 500.0, 0.0, 1100.0),
-            ("2026-03-05", self.inv_eur.name, "invoice", 150.0, 0.0, 1250.0),
-            ("2026-03-15", self.pay1.move_id.name, "payment", 0.0, 250.0, 1000.0),
-            ("2026-03-20", self.cn1.name, "credit_note", 0.0, 120.0, 880.0),
-            ("2026-03-31", self.inv3.name, "invoice", 800.0, 0.0, 1680.0),
+            ("2026-03-15", self.pay1.move_id.name, "payment", 0.0, 250.0, 850.0),
+            ("2026-03-20", self.cn1.name, "credit_note", 0.0, 120.0, 730.0),
+            ("2026-03-31", self.inv3.name, "invoice", 800.0, 0.0, 1530.0),
         ])
         self.assertEqual(section["rows"][0]["date_due"], date(2026, 3, 31))
-        self.assertIsNone(section["rows"][3]["date_due"], "due dates for invoices only")
-        self.assertEqual((section["total_debit"], section["total_credit"]), (1450.0, 370.0))
-        self.assertEqual(section["closing"], 1680.0)
+        self.assertIsNone(section["rows"][1]["date_due"], "due dates for invoices only")
+        self.assertEqual((section["total_debit"], section["total_credit"]), (1300.0, 370.0))
+        self.assertEqual(section["closing"], 1530.0)
 
     def test_edges_and_closing_equals_the_balance_at_that_date(self):
         # a period ending the day before an invoice leaves it out; starting on it puts it in
-        section = self.report_values({"date_from": "2026-03-02", "date_to": "2026-03-30"})["statements"][self.client.id][0]
+        section, section_eur = self.sections("2026-03-02", "2026-03-30")
         self.assertEqual(section["opening"], 1100.0, "600 + INV2 of 1 March")
-        self.assertEqual([row["number"] for row in section["rows"]], [self.inv_eur.name, self.pay1.move_id.name, self.cn1.name])
-        self.assertEqual(section["closing"], 880.0)
+        self.assertEqual([row["number"] for row in section["rows"]], [self.pay1.move_id.name, self.cn1.name])
+        self.assertEqual(section["closing"], 730.0)
+        self.assertEqual([row["number"] for row in section_eur["rows"]], [self.inv_eur.name])
+        # a period ending before the euro invoice has no euro section
+        sections = self.sections("2026-03-01", "2026-03-04")
+        self.assertEqual([section["currency"] for section in sections], [self.company_a.currency_id])
         # February: INV1 and its partial payment, the opening of March
-        section = self.report_values({"date_from": "2026-02-01", "date_to": "2026-02-28"})["statements"][self.client.id][0]
+        sections = self.sections("2026-02-01", "2026-02-28")
+        self.assertEqual(len(sections), 1, "no euro item up to 28 February: no euro section")
+        section = sections[0]
         self.assertEqual((section["opening"], section["closing"]), (0.0, 600.0))
         self.assertEqual([(row["kind"], row["debit"], row["credit"]) for row in section["rows"]],
                          [("invoice", 1000.0, 0.0), ("payment", 0.0, 400.0)])
         # up to today: everything posted, which is what Odoo's own receivable figure says
         today = fields.Date.context_today(self.client)
-        section = self.report_values({"date_from": "2026-01-01", "date_to": str(today)})["statements"][self.client.id][0]
-        self.assertEqual(section["closing"], 1680.0 + 999.0 - 100.0)
-        self.assertEqual(section["closing"], self.client.credit + self.lea.credit)
+        section, section_eur = self.sections("2026-01-01", str(today))
+        self.assertEqual(section["closing"], 1530.0 + 999.0 - 100.0)
+        self.assertEqual(section_eur["closing"], 300.0)
+        self.assertEqual(section["closing"] + self.inv_eur.amount_total_signed, self.client.credit + self.lea.credit,
+                         "Odoo's figure is the same, with the euro invoice converted at its booking rate")
 
     def test_another_client_never_sees_these_documents(self):
         values = self.env["report." + REPORT]._get_report_values(self.rick.ids, data=MARCH)
@@ -248,9 +267,10 @@ class TestStatementPdf(AccountTestInvoicingHttpCommon):
         queries = count()
         for day in range(2, 9):
             self.invoice(self.client, 10.0 * day, f"2026-03-{day:02d}")
+            self.invoice(self.client, 10.0 * day, f"2026-03-{day:02d}", currency=self.eur)
         self.env.flush_all()
         self.assertEqual(count(), queries)
-        self.assertEqual(queries, 4, "the company, two aggregate queries, the company's currency")
+        self.assertEqual(queries, 4, "the companies, two aggregate queries, the currencies")
 
     def test_french_labels_dates_and_amounts(self):
         self.env["res.lang"]._activate_lang("fr_FR")
@@ -263,7 +283,8 @@ class TestStatementPdf(AccountTestInvoicingHttpCommon):
         for label in ("Relevé de compte", "Solde d'ouverture", "Solde de clôture", "Avoir", "Paiement", "Date d'émission"):
             self.assertIn(label, html)
         self.assertIn("01/03/2026", html, "French date format")
-        self.assertRegex(html, r"1\s680,00", "French number format")
+        self.assertRegex(html, r"1\s530,00", "French number format")
+        self.assertIn("Montants en", html)
         self.assertNotIn("Opening balance", html)
 
     # ------------------------------------------------------------------ portal download
@@ -280,12 +301,21 @@ class TestStatementPdf(AccountTestInvoicingHttpCommon):
         self.assertRegex(text, r"VAT:\s*BE0477472701", "tax ID labelled after the client's country")
         self.assertIn("Statement of account", text)
         self.assertRegex(text, r"Opening balance\s+\$\s*600\.00")
-        self.assertRegex(text, r"Closing balance\s+\$\s*1,680\.00")
+        self.assertRegex(text, r"Closing balance\s+\$\s*1,530\.00")
         for move in (self.inv2, self.inv_eur, self.cn1, self.inv3, self.pay1.move_id):
             self.assertNumberIn(move, text)
         for move in (self.inv1, self.inv4, self.rival_invoice):
             self.assertNumberNotIn(move, text)
         self.assertNotIn("77.00", text, "drafts never count")
+        # billed in dollars and in euros: two ledgers, each in its currency
+        self.assertEqual(len(re.findall(r"Statement of account", text)), 2, "one section per currency")
+        self.assertIn("Amounts in USD", text)
+        self.assertIn("Amounts in EUR", text)
+        self.assertRegex(text, r"Opening balance\s+0\.00\s*€")
+        self.assertRegex(text, rf"{re.escape(self.inv_eur.name)}\s+Invoice\s+300\.00\s*€\s+300\.00\s*€")
+        self.assertRegex(text, r"Closing balance\s+300\.00\s*€")
+        self.assertNotIn("150.00", text, "the euro invoice never converted into dollars")
+        self.assertLess(text.index("Amounts in USD"), text.index("Amounts in EUR"), "the company's currency first")
 
     def test_portal_pdf_default_period_is_this_year(self):
         self.authenticate(self.lea_user.login, self.lea_user.login)
@@ -356,14 +386,16 @@ class TestStatementPdf(AccountTestInvoicingHttpCommon):
         Report = self.env["report." + REPORT].with_user(self.accountant)
         section = Report._get_report_values(None, data=action["data"])["statements"][self.client.id][0]
         self.assertEqual(self.figures(section), self.figures(self.report_values(MARCH)["statements"][self.client.id][0]))
-        self.assertEqual((section["opening"], section["closing"]), (600.0, 1680.0))
+        self.assertEqual((section["opening"], section["closing"]), (600.0, 1530.0))
         pdf, fmt = self.env["ir.actions.report"].with_user(self.accountant).with_context(
             force_report_rendering=True
         )._render_qweb_pdf(REPORT, None, data=action["data"])
         self.assertEqual(fmt, "pdf")
         text = pdf_text(pdf)
         self.assertRegex(text, r"Opening balance\s+\$\s*600\.00")
-        self.assertRegex(text, r"Closing balance\s+\$\s*1,680\.00")
+        self.assertRegex(text, r"Closing balance\s+\$\s*1,530\.00")
+        self.assertRegex(text, r"Closing balance\s+300\.00\s*€", "the euro section, in euros")
+        self.assertNotIn("150.00", text, "the euro invoice never converted")
         self.assertIn("8 Harbour Road", text)
 
         wizard.date_from = "2026-04-01"
@@ -397,18 +429,85 @@ class TestStatementPdf(AccountTestInvoicingHttpCommon):
 
         values = self.report_values(dict(MARCH, company_ids=(self.company_a | company_b).ids))
         sections = values["statements"][self.client.id]
-        self.assertEqual([section["company"] for section in sections], [self.company_a, company_b])
-        self.assertEqual((sections[0]["opening"], sections[0]["closing"]), (600.0, 1680.0))
-        self.assertEqual((sections[1]["opening"], sections[1]["closing"]), (30.0, 100.0))
-        self.assertEqual(self.figures(sections[1]), [("2026-03-10", inv_b1.name, "invoice", 70.0, 0.0, 100.0)])
+        self.assertEqual([(section["company"], section["currency"]) for section in sections],
+                         [(self.company_a, self.company_a.currency_id), (self.company_a, self.eur),
+                          (company_b, company_b.currency_id)])
+        self.assertEqual((sections[0]["opening"], sections[0]["closing"]), (600.0, 1530.0))
+        self.assertEqual((sections[2]["opening"], sections[2]["closing"]), (30.0, 100.0))
+        self.assertEqual(self.figures(sections[2]), [("2026-03-10", inv_b1.name, "invoice", 70.0, 0.0, 100.0)])
 
         _response, text = self.portal_pdf_text(self.lea_user.login, "date_from=2026-03-01&date_to=2026-03-31")
         self.assertIn("8 Harbour Road", text)
         self.assertIn("1 Quay Street", text)
         self.assertIn("Second Company", text)
-        self.assertEqual(len(re.findall(r"Statement of account", text)), 2, "one section per company")
-        self.assertRegex(text, r"Closing balance\s+\$\s*1,680\.00")
+        self.assertEqual(len(re.findall(r"Statement of account", text)), 3, "one section per company and currency")
+        self.assertRegex(text, r"Closing balance\s+\$\s*1,530\.00")
+        self.assertRegex(text, r"Closing balance\s+300\.00\s*€")
         self.assertRegex(text, r"Closing balance\s+\$\s*100\.00")
         self.assertNumberIn(inv_b1, text)
         self.assertNumberNotIn(inv_b0, text)
-        self.assertNotIn("1,780.00", text, "never summed across companies")
+        self.assertNotIn("1,630.00", text, "never summed across companies")
+
+    # ------------------------------------------------------------------ the currency the client is billed in
+    def test_client_billed_in_euros_gets_a_statement_in_euros(self):
+        """A client of the dollar company billed only in euros (invoices, payments and credit note in
+        EUR; 2 EUR per USD, then 2.5 from 12 March, so its March payment also books an exchange
+        difference in dollars): one ledger in euros, no dollar amount anywhere.
+
+            2026-02-10  invoice EUR 1,000.00 (USD 500.00)
+            2026-02-25  payment EUR 400.00 on it (USD 200.00)   -> opening EUR 600.00 (USD 300.00)
+            2026-03-05  invoice EUR 260.00 (USD 130.00)                    EUR 860.00 (USD 430.00)
+            2026-03-15  payment EUR 320.00 on the first invoice (USD 128)  EUR 540.00 (USD 302.00)
+                        + its exchange difference, USD 32.00, nothing in euros: not listed (USD 270.00)
+            2026-03-20  credit note EUR 50.00 (USD 20.00)      -> closing EUR 490.00 (USD 250.00)
+        """
+        self.env["res.currency.rate"].create({"name": "2026-03-12", "rate": 2.5, "currency_id": self.eur.id})
+        bakery = self.env["res.partner"].create({
+            "name": "Boulangerie Martin", "is_company": True, "street": "3 rue du Four", "city": "Lyon",
+            "country_id": self.env.ref("base.fr").id, "email": "compta@boulangerie.example",
+        })
+        baker = self.env["res.partner"].create(
+            {"name": "Paul Martin", "parent_id": bakery.id, "email": "paul@boulangerie.example"}
+        )
+        baker_user = new_test_user(self.env, login="paul@boulangerie.example", groups="base.group_portal",
+                                   partner_id=baker.id, company_id=self.company_a.id)
+        inv_feb = self.invoice(bakery, 1000.0, "2026-02-10", due="2026-03-12", currency=self.eur)
+        pay_feb = self.register_payment(inv_feb, 400.0, "2026-02-25")
+        inv_mar = self.invoice(bakery, 260.0, "2026-03-05", due="2026-04-04", currency=self.eur)
+        pay_mar = self.register_payment(inv_feb, 320.0, "2026-03-15")
+        refund = self.invoice(bakery, 50.0, "2026-03-20", move_type="out_refund", currency=self.eur)
+        # the premises: payments in euros, a dollar-only exchange difference in March
+        receivable = pay_mar.move_id.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+        self.assertEqual((receivable.currency_id, receivable.amount_currency, receivable.balance),
+                         (self.eur, -320.0, -128.0))
+        exchange = inv_feb.line_ids.matched_credit_ids.exchange_move_id
+        self.assertTrue(exchange, "the March payment booked an exchange difference")
+
+        values = self.env["report." + REPORT]._get_report_values(bakery.ids, data=MARCH)
+        sections = values["statements"][bakery.id]
+        self.assertEqual(len(sections), 1, "billed in one currency: one section")
+        section = sections[0]
+        self.assertEqual((section["company"], section["currency"]), (self.company_a, self.eur))
+        self.assertEqual(section["opening"], 600.0)
+        self.assertEqual(self.figures(section), [
+            ("2026-03-05", inv_mar.name, "invoice", 260.0, 0.0, 860.0),
+            ("2026-03-15", pay_mar.move_id.name, "payment", 0.0, 320.0, 540.0),
+            ("2026-03-20", refund.name, "credit_note", 0.0, 50.0, 490.0),
+        ])
+        self.assertEqual((section["total_debit"], section["total_credit"], section["closing"]), (260.0, 370.0, 490.0))
+
+        _response, text = self.portal_pdf_text(baker_user.login, "date_from=2026-03-01&date_to=2026-03-31")
+        self.assertEqual(len(re.findall(r"Statement of account", text)), 1)
+        self.assertIn("Amounts in EUR", text)
+        self.assertRegex(text, r"Opening balance\s+600\.00\s*€")
+        self.assertRegex(text, rf"{re.escape(inv_mar.name)}\s+Invoice\s+260\.00\s*€\s+860\.00\s*€")
+        self.assertRegex(text, rf"{re.escape(pay_mar.move_id.name)}\s+Payment\s+320\.00\s*€\s+540\.00\s*€")
+        self.assertRegex(text, rf"{re.escape(refund.name)}\s+Credit note\s+50\.00\s*€\s+490\.00\s*€")
+        self.assertRegex(text, r"Total of the period\s+260\.00\s*€\s+370\.00\s*€")
+        self.assertRegex(text, r"Closing balance\s+490\.00\s*€")
+        self.assertNotIn("$", text, "no dollar amount")
+        self.assertNotIn("USD", text)
+        for dollars in ("300.00", "130.00", "430.00", "128.00", "302.00", "32.00", "270.00", "20.00", "250.00"):
+            self.assertNotRegex(text, rf"(?<![\d,.]){re.escape(dollars)}", "no amount converted into dollars")
+        self.assertNumberNotIn(exchange, text)
+        self.assertNumberNotIn(pay_feb.move_id, text)
