@@ -31,6 +31,7 @@
         "report/report_templates.xml",
         "views/client_hub_magic_link_views.xml",
         "views/portal_templates.xml",
+        "views/portal_accessibility_templates.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/helpdesk_ticket_views.xml",
@@ -48,6 +49,12 @@
         ],
         "web.assets_frontend": [
             "client_hub/static/src/portal/**/*",
+        ],
+        "portal.assets_chatter": [
+            "client_hub/static/src/chatter/**/*.xml",
+        ],
+        "portal.assets_chatter_style": [
+            "client_hub/static/src/chatter/**/*.scss",
         ],
         "web.assets_tests": [
             "client_hub/static/tests/tours/**/*.js",
