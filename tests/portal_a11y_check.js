@@ -28,13 +28,29 @@ async function clientHubCheckPages(config) {
         }
     }
 
-    /** Until the DOM stops changing (the page's JavaScript has run) and no animation runs. */
+    /** The element of `selector`, where " >>> " steps into the shadow root of what precedes it. */
+    function query(doc, selector) {
+        let scope = doc;
+        for (const part of selector.split(" >>> ")) {
+            const el = scope?.querySelector(part);
+            if (!el) {
+                return null;
+            }
+            scope = el.shadowRoot || el;
+        }
+        return scope;
+    }
+
+    /** Until the DOM (and the shadow roots in it) stops changing and no animation runs. */
     async function settle(doc) {
         let changed = Date.now();
         const observer = new MutationObserver(() => {
             changed = Date.now();
         });
-        observer.observe(doc, { subtree: true, childList: true, attributes: true, characterData: true });
+        const roots = [doc, ...[...doc.querySelectorAll("*")].map((el) => el.shadowRoot).filter(Boolean)];
+        for (const root of roots) {
+            observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
+        }
         try {
             await waitFor(() => Date.now() - changed > 300, "the page to settle");
         } finally {
@@ -69,7 +85,7 @@ async function clientHubCheckPages(config) {
         const doc = frame.contentDocument;
         await waitFor(() => doc.readyState === "complete", "the page to load");
         if (page.ready) {
-            await waitFor(() => doc.querySelector(page.ready), page.ready);
+            await waitFor(() => query(doc, page.ready), page.ready);
         }
         await settle(doc);
         return doc;
@@ -147,10 +163,21 @@ async function clientHubCheckPages(config) {
         return problems;
     }
 
-    async function axeProblems(doc, axeSource) {
+    /** axe in the page and in its frames of the same origin (the invoice's), which it then checks. */
+    function inject(doc, axeSource) {
         const script = doc.createElement("script");
         script.textContent = axeSource;
         doc.head.appendChild(script);
+        for (const frame of doc.querySelectorAll("iframe")) {
+            const inner = frame.contentDocument;
+            if (inner?.head) {
+                inject(inner, axeSource);
+            }
+        }
+    }
+
+    async function axeProblems(doc, axeSource) {
+        inject(doc, axeSource);
         const results = await doc.defaultView.axe.run(doc, { resultTypes: ["violations"] });
         return results.violations
             .filter((violation) => ["serious", "critical"].includes(violation.impact))

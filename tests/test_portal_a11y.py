@@ -116,7 +116,8 @@ class TestPortalAccessibility(StripePortalCommon, SupportFixtures):
             {"name": "download ready", "url": done._portal_path()},
             {"name": "download in preparation", "fetch": running._portal_path()},
             {"name": "support", "url": "/my/tickets"},
-            {"name": "ticket", "url": f"/my/ticket/{self.ticket.id}"},
+            {"name": "ticket", "url": f"/my/ticket/{self.ticket.id}",
+             "ready": "#chatterRoot >>> .o-mail-Message .o-mail-Message-date"},
             {"name": "new ticket", "url": "/new/ticket"},
             # signed out from here on: the sign-in pages, as a visitor sees them
             {"name": "sign-in link not valid", "fetch": "/portal/magic/not-a-valid-token", "logout": True},
