@@ -31,6 +31,7 @@
         "report/report_templates.xml",
         "views/client_hub_magic_link_views.xml",
         "views/portal_templates.xml",
+        "views/portal_accessibility_templates.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/helpdesk_ticket_views.xml",
@@ -49,8 +50,12 @@
         "web.assets_frontend": [
             "client_hub/static/src/portal/**/*",
         ],
+        "portal.assets_chatter": [
+            "client_hub/static/src/chatter/**/*.xml",
+        ],
         "portal.assets_chatter_style": [
             "client_hub/static/src/mail/message_wrap.css",
+            "client_hub/static/src/chatter/**/*.scss",
         ],
         "mail.assets_message_email": [
             "client_hub/static/src/mail/message_wrap.css",

@@ -1,4 +1,4 @@
-"""`setup`: Debian packages, Odoo 19, its virtualenv, wkhtmltopdf, PostgreSQL and var/odoo.conf."""
+"""`setup`: Debian packages, Odoo 19, its virtualenv, wkhtmltopdf, axe-core, PostgreSQL and var/odoo.conf."""
 from __future__ import annotations
 
 import os
@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import time
 
+from dev.axe import ensure_axe
 from dev.common import MODULE, REPO, VAR, SetupError, banner, is_root, run, say
 from dev.odoo_runtime import link_addon, write_config
 from dev.odoo_source import NO_ODOO_HELP, OFFICIAL_GIT, fetch_official_source, find_odoo
@@ -71,6 +72,7 @@ def setup(before: str = "") -> int:
     say(f"Odoo 19: {odoo.origin}")
     python = ensure_venv(odoo)
     ensure_wkhtmltopdf(python)
+    ensure_axe()
     db = ensure_postgres()
     conf = write_config(odoo, python, db)
     say(f"Odoo config: {conf} (addons: {link_addon() / MODULE} -> {REPO})")

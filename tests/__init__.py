@@ -20,3 +20,4 @@ from . import test_support_gateway
 from . import test_support_portal
 from . import test_tour_support
 from . import test_security_matrix
+from . import test_portal_a11y
