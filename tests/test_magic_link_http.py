@@ -254,6 +254,57 @@ class TestMagicLinkHttp(HttpCase, MagicLinkFixtures):
         self.assertNotIn(token, line)
         self.assertNotIn(token.split(".")[-1], line)
 
+    def test_new_email_from_my_account_waits_for_its_confirmation(self):
+        """A contact types a new address in My account: the rest of the form is saved, the
+        address on file (where sign-in links go) is kept until the link sent to the new one is
+        opened and its button clicked."""
+        old_link = self.issue()
+        self.assertEqual(self.get(old_link).status_code, 303)
+        csrf = self.csrf(self.url_open("/my/account").text)
+        new = "mia.new@elsewhere.example"
+        response = self.url_open("/my/address/submit", data={
+            "csrf_token": csrf, "partner_id": self.mia.id, "name": "Mia Magic", "email": new,
+            "phone": "+32 2 123 45 67", "street": "Rue Haute 1", "city": "Bruxelles", "zip": "1000",
+            "country_id": self.env.ref("base.be").id, "address_type": "billing", "use_delivery_as_billing": "true",
+        })
+        self.assertEqual(response.json().get("redirectUrl"), "/my/account", response.text)
+        self.env.invalidate_all()
+        self.assertEqual((self.mia.email, self.mia.street), ("mia@magic.example", "Rue Haute 1"))
+        self.assertEqual(self.mia.client_hub_pending_email, new)
+        account = " ".join(re.sub(r"<[^>]+>", "", self.url_open("/my/account").text).split())
+        self.assertIn(f"We sent a confirmation link to {new}. Your email address changes when you open it", account)
+        # meanwhile sign-in links go to the address on file, never to the new one
+        Requests = self.env["client_hub.magic.link.request"]
+        Requests._enqueue(new)
+        Requests._enqueue("mia@magic.example")
+        Requests._cron_send_links()
+        links = self.env["mail.mail"].search([("body_html", "ilike", "/portal/magic/ey")])
+        self.assertEqual(links.recipient_ids, self.mia)
+        self.assertFalse(any(links.mapped("email_to")), "to the contact (its address on file) only")
+        self.assertTrue(self.Link.search([("partner_id", "=", self.mia.id), ("revoked_at", "=", False)]))
+        # the confirmation goes to the new address only
+        confirmation = self.env["mail.mail"].search([("body_html", "ilike", "/portal/magic/email/")])
+        self.assertEqual((confirmation.email_to, confirmation.recipient_ids.ids), (new, []))
+        url = re.search(r'href="([^"]*/portal/magic/email/[^"]+)"', confirmation.body_html).group(1)
+        path = self.path(url.replace("&amp;", "&"))
+        self.opener.cookies.clear()
+        page = self.get(path)  # opened (by a person or a mail scanner): nothing changes yet
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Confirm your new email address", page.text)
+        self.env.invalidate_all()
+        self.assertEqual(self.mia.email, "mia@magic.example")
+        with mute_logger(*LOGGERS):
+            forged = self.url_open(f"{EMAIL}/confirm", data={"csrf_token": "x", "token": token_of(path)})
+        self.assertEqual(forged.status_code, 400)
+        done = self.url_open(f"{EMAIL}/confirm", data={"csrf_token": self.csrf(page.text), "token": token_of(path)})
+        self.assertEqual(done.status_code, 200)
+        self.assertIn("Your email address is confirmed", done.text)
+        self.env.invalidate_all()
+        self.assertEqual((self.mia.email, self.mia.client_hub_pending_email), (new, False))
+        self.refused(old_link, "This sign-in link was revoked")  # sent to the former address
+        with mute_logger(*LOGGERS):
+            self.assertEqual(self.get(path).status_code, 403, "spent")
+
     def test_open_redirects_go_to_the_statement(self):
         attempts = [
             "https://evil.example", "//evil.example", "/\\evil.example", "%2F%2Fevil.example",
