@@ -63,7 +63,7 @@ class ClientHubMagicLinkRequest(models.Model):
             try:
                 with self.env.cr.savepoint():
                     contact._client_hub_send_portal_link()
-            except Exception:
+            except Exception:  # one contact's failure does not hold the others' links; logged in full
                 _logger.exception("client_hub: sign-in link to contact %s not sent", contact.id)
         self.browse([row[0] for row in rows]).unlink()
         _logger.info("client_hub: %s sign-in link request(s) answered, %s email(s)", len(rows), len(answered))

@@ -115,5 +115,5 @@ class ResPartner(models.Model):
             waiting = self.filtered(lambda p: p.client_hub_pending_email and p.email_normalized != new)
         res = super().write(vals)
         if waiting:
-            super(ResPartner, waiting).write({"client_hub_pending_email": False})
+            waiting.write({"client_hub_pending_email": False})
         return res

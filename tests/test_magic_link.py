@@ -423,7 +423,7 @@ class TestMagicLinkRateLimitConcurrency(TransactionCase):
             except SerializationFailure:
                 env.cr.rollback()
                 env.invalidate_all()
-                time.sleep(random.uniform(0.0, 0.2))  # noqa: S311 (spreading retries, as Odoo's)
+                time.sleep(random.uniform(0.0, 0.2))
         raise AssertionError("still failing after 30 tries")
 
     def race(self, kind, count):
@@ -444,7 +444,7 @@ class TestMagicLinkRateLimitConcurrency(TransactionCase):
                     cr.execute("SELECT 1")  # the transaction's snapshot is taken here, as a request's is
                     barrier.wait()
                     granted.append(bool(self.retrying(env, lambda: env["client_hub.magic.link.attempt"]._acquire(self.IP, kind))))
-            except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            except Exception as error:
                 errors.append(error)
 
         threads = [threading.Thread(target=attempt) for _i in range(count)]

@@ -158,7 +158,7 @@ class TestPrivateFiles(unittest.TestCase):
             new = logs / "new.log"
             with new.open("w", encoding="utf-8"):
                 pass
-            import subprocess  # noqa: PLC0415 (only this test)
+            import subprocess
             subprocess.run(["touch", str(logs / "child.log")], check=True)
         finally:
             os.umask(previous)
