@@ -11,11 +11,18 @@ from odoo import http
 from odoo.exceptions import AccessDenied
 from odoo.http import request
 
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+from ..lib import log_redaction
 from ..lib.safe_redirect import portal_path
 from ..models.client_hub_magic_link import CREDENTIAL_TYPE, MAX_TOKEN_LENGTH, ROUTE, MagicLinkError
 from ..models.client_hub_magic_link_attempt import WINDOW_MINUTES
+from ..models.res_partner_email_change import EMAIL_ROUTE
 
 _logger = logging.getLogger(__name__)
+
+# the access log (werkzeug's request line, written by Odoo's request handler) never keeps a token
+log_redaction.install()
 
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
@@ -81,9 +88,12 @@ class MagicLinkController(http.Controller):
         request.session.db = claimed
         return self._secure(request.redirect(request.httprequest.full_path, code=303, local=True))
 
-    def _check_rate(self, kind):
-        if request.env["client_hub.magic.link.attempt"].sudo()._is_limited(self._ip(), kind):
+    def _acquire(self, kind, reason=None):
+        """Count one attempt of ``kind`` for the visitor's address: its row id, or RateLimited."""
+        attempt = request.env["client_hub.magic.link.attempt"].sudo()._acquire(self._ip(), kind, reason)
+        if not attempt:
             raise RateLimited
+        return attempt
 
     def _too_many(self):
         _logger.warning("client_hub: magic-link rate limit reached for %s", self._ip())
@@ -93,13 +103,14 @@ class MagicLinkController(http.Controller):
         response.headers["Retry-After"] = str(WINDOW_MINUTES * 60)
         return response
 
-    def _refused(self, reason, token_checked=True):
+    def _refused(self, reason, attempt=None):
         """The friendly page of a link that cannot sign in, with the "send me a new link" form.
-        A token refused by its signature alone is not recorded: it cost no lookup, and writing a
-        row for it would turn forged links into database load."""
+        ``attempt``: the failure counted for this visit, if any. A token refused by its signature
+        alone is not counted: it cost no lookup, and writing a row for it would turn forged links
+        into database load."""
         _logger.info("client_hub: magic link refused (%s) from %s", reason, self._ip())
-        if token_checked:
-            request.env["client_hub.magic.link.attempt"].sudo()._record(self._ip(), "failure", reason)
+        if attempt:
+            request.env["client_hub.magic.link.attempt"].sudo()._fail(attempt, reason)
         return self._render("client_hub.magic_link_refused", {"reason": reason}, status=403)
 
     def _sign_in(self, token, target):
@@ -112,26 +123,56 @@ class MagicLinkController(http.Controller):
             return self._redirect(f"{mfa_url}?redirect={quote(target, safe='')}")
         return self._redirect(target)
 
+    @staticmethod
+    def _signed_in_user():
+        """The user of the visitor's session, if one is signed in (the system reads it: it is the
+        session's own user)."""
+        uid = request.session.uid
+        user = request.env["res.users"].sudo().browse(uid).exists() if uid else None
+        return user if user and not user._is_public() else None
+
     def _use(self, token, redirect, confirmed):
         target = portal_path(redirect)
         Link = request.env["client_hub.magic.link"]
         try:
             claims = Link._decode(token)  # signature (HS256 only), expiry, database: no query of ours
         except MagicLinkError as error:
-            return self._refused(error.reason, token_checked=error.reason != "invalid")
+            if error.reason == "invalid":
+                return self._refused("invalid")
+            try:
+                return self._refused(error.reason, self._acquire("failure", error.reason))
+            except RateLimited:
+                return self._too_many()
         try:
-            self._check_rate("failure")
-            if claims.get("once") and not confirmed:
-                # a mail scanner's GET spends nothing: the POST of this page does
-                Link._check_token(token)
-                return self._render("client_hub.magic_link_confirm", {"token": token, "redirect": target})
-            return self._sign_in(token, target)
+            # counted as a failure unless it signs in (or asks): one atomic step per visit
+            attempt = self._acquire("failure")
         except RateLimited:
             return self._too_many()
+        Attempt = request.env["client_hub.magic.link.attempt"].sudo()
+        try:
+            if not confirmed:
+                link = Link._check_token(token)
+                current = self._signed_in_user()
+                if current and current.partner_id == link.partner_id:
+                    Attempt._release(attempt)
+                    return self._redirect(target)  # already signed in as the link's contact
+                if current or claims.get("once"):
+                    # a mail scanner's GET spends nothing, and a link never replaces silently
+                    # whoever is signed in (login CSRF: an <img src> of another client's link)
+                    Attempt._release(attempt)
+                    return self._render("client_hub.magic_link_confirm", {
+                        "token": token,
+                        "redirect": target,
+                        "signed_in_name": current.name if current else None,
+                        "link_name": link.partner_id.name,
+                    })
+            response = self._sign_in(token, target)
+            Attempt._release(attempt)
+            return response
         except MagicLinkError as error:
-            return self._refused(error.reason)
+            return self._refused(error.reason, attempt)
         except AccessDenied:
-            return self._refused("invalid")
+            return self._refused("invalid", attempt)
 
     # ------------------------------------------------------------------ routes
     @http.route(
@@ -139,7 +180,7 @@ class MagicLinkController(http.Controller):
     )
     def magic_link(self, token, redirect=None, **kwargs):
         if len(token) > MAX_TOKEN_LENGTH:
-            return self._refused("invalid", token_checked=False)
+            return self._refused("invalid")
         return self._route_database(token) or self._use(token, redirect, confirmed=False)
 
     @http.route(f"{ROUTE}/confirm", type="http", auth="public", methods=["POST"], sitemap=False, csrf=True)
@@ -155,9 +196,46 @@ class MagicLinkController(http.Controller):
         if not email:
             return self._render("client_hub.magic_link_refused", {"reason": "request", "error": "empty"})
         try:
-            self._check_rate("request")
+            self._acquire("request")
         except RateLimited:
             return self._too_many()
-        request.env["client_hub.magic.link.attempt"].sudo()._record(self._ip(), "request")
-        request.env["client_hub.magic.link"].sudo()._send_new_link(email)
+        # the same work whatever the address: the link is looked up and sent by a job
+        request.env["client_hub.magic.link.request"].sudo()._enqueue(email)
         return self._render("client_hub.magic_link_request_sent", {"email": email})
+
+    # ------------------------------------------------------------------ new email address
+    @http.route(f"{EMAIL_ROUTE}/<string:token>", type="http", auth="public", methods=["GET"], sitemap=False)
+    def email_change(self, token, **kwargs):
+        """The link emailed to a new address: a page whose button (a POST) confirms it, so that a
+        mail scanner opening the link changes nothing."""
+        try:
+            partner, email = request.env["res.partner"]._client_hub_email_change_of(token)
+        except MagicLinkError as error:
+            return self._render("client_hub.magic_link_email_change", {"state": error.reason}, status=403)
+        return self._render("client_hub.magic_link_email_change", {
+            "state": "ask", "token": token, "email": email, "contact_name": partner.name,
+        })
+
+    @http.route(f"{EMAIL_ROUTE}/confirm", type="http", auth="public", methods=["POST"], sitemap=False, csrf=True)
+    def email_change_confirm(self, token=None, **kwargs):
+        try:
+            partner = request.env["res.partner"]._client_hub_confirm_email(token or "")
+        except MagicLinkError as error:
+            return self._render("client_hub.magic_link_email_change", {"state": error.reason}, status=403)
+        return self._render("client_hub.magic_link_email_change", {"state": "done", "email": partner.email})
+
+
+class MagicLinkAccountPortal(CustomerPortal):
+    def _create_or_update_address(self, partner_sudo, *args, **form_data):
+        """*My account*: a new email address is kept waiting until the contact opens the link
+        sent to it; the rest of the form is saved at once, and the address on file is kept."""
+        new_email = form_data.get("email")
+        if not (partner_sudo and partner_sudo == request.env.user.partner_id
+                and partner_sudo._client_hub_email_needs_confirmation(new_email)):
+            return super()._create_or_update_address(partner_sudo, *args, **form_data)
+        form_data["email"] = partner_sudo.email or ""
+        partner_sudo, feedback = super()._create_or_update_address(partner_sudo, *args, **form_data)
+        if feedback.get("redirectUrl") is not None:
+            partner_sudo._client_hub_request_email_change(new_email)
+            feedback["redirectUrl"] = "/my/account"  # where the page says what happens next
+        return partner_sudo, feedback

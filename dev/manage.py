@@ -35,7 +35,7 @@ elif str(_DEV.parent) not in sys.path:
     sys.path.insert(0, str(_DEV.parent))
 
 from dev import bootstrap, demo, i18n, lint, postgres, screenshots, seed, testing  # noqa: E402
-from dev.common import DEMO_DB, MODULE, TEST_DB, SetupError, banner, say  # noqa: E402
+from dev.common import DEMO_DB, MODULE, TEST_DB, VAR, SetupError, banner, say  # noqa: E402
 from dev.odoo_runtime import context  # noqa: E402
 
 
@@ -126,8 +126,21 @@ HANDLERS = {
 }
 
 
+def private_files(logs: Path = VAR / "logs") -> None:
+    """What the commands and the servers they start write is readable by this user alone (0600
+    files, 0700 folders): the logs of the demo and load servers, the test logs, the database.
+    An access log holds every URL clicked (the addon redacts sign-in tokens from it, but a log
+    written before did not). Logs already there are made private too."""
+    os.umask(0o077)
+    if logs.is_dir():
+        logs.chmod(0o700)
+        for path in logs.rglob("*"):
+            path.chmod(0o700 if path.is_dir() else 0o600)
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    private_files()
     try:
         return HANDLERS[args.command](args)
     except SetupError as exc:

@@ -3,6 +3,8 @@ from . import account_move_line
 from . import account_payment
 from . import client_hub_magic_link
 from . import client_hub_magic_link_attempt
+from . import client_hub_magic_link_gate
+from . import client_hub_magic_link_request
 from . import client_hub_portal_export
 from . import helpdesk_ticket
 from . import ir_filters
@@ -16,5 +18,6 @@ from . import report_client_statement
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_email_change
 from . import res_users
 from . import sale_order

@@ -368,11 +368,3 @@ class ClientHubMagicLink(models.Model):
         contacts = contacts.filtered(lambda p: p._client_hub_magic_link_allowed())
         with_user = contacts.filtered("user_ids")
         return (with_user or contacts)[:1]
-
-    @api.model
-    def _send_new_link(self, email):
-        """Queue an email with a fresh link when ``email`` belongs to a client contact. Returns
-        nothing the caller could reveal: the page says the same thing either way."""
-        contact = self._find_contact_by_email(email)
-        if contact:
-            contact._client_hub_send_portal_link(force_send=False)

@@ -1,10 +1,11 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Per-IP rate limit of the magic-link routes, kept in the database so that every worker
-process (``--workers``) sees the same count."""
+process (``--workers``) and every server sees the same count."""
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 WINDOW_MINUTES = 15
 # kind: (system parameter, default limit per window)
@@ -39,17 +40,47 @@ class ClientHubMagicLinkAttempt(models.Model):
             return default
 
     @api.model
-    def _is_limited(self, ip, kind):
-        """True when ``ip`` used up its allowance of ``kind`` in the current window."""
-        since = fields.Datetime.now() - timedelta(minutes=WINDOW_MINUTES)
-        count = self.sudo().search_count(
-            [("ip", "=", ip or ""), ("kind", "=", kind), ("at", ">", since)], limit=self._limit(kind)
-        )
-        return count >= self._limit(kind)
+    def _acquire(self, ip, kind, reason=None):
+        """Count one ``kind`` attempt of ``ip`` if its allowance for the current window is not used
+        up: returns the id of the row recorded, or 0 when the limit is reached (nothing recorded).
+
+        One atomic step, whatever the number of workers or servers: the first statement takes the
+        (ip, kind) row of ``client_hub.magic.link.gate``, which concurrent requests of the same
+        address then wait for until this transaction ends; the second counts and records in one
+        ``INSERT ... SELECT``. Under Odoo's REPEATABLE READ, a request that waited for the lock
+        fails with a serialization error and Odoo runs it again, on a snapshot that sees the rows
+        of the request it waited for (under READ COMMITTED, the second statement would see them
+        at once): a count read, then written by two requests at the same time, cannot happen."""
+        ip = ip or ""
+        now = fields.Datetime.now()
+        self.flush_model()
+        self.env.cr.execute(SQL(
+            """INSERT INTO client_hub_magic_link_gate (ip, kind, at)
+                    VALUES (%(ip)s, %(kind)s, %(now)s)
+               ON CONFLICT (ip, kind) DO UPDATE SET at = EXCLUDED.at""",
+            ip=ip, kind=kind, now=now,
+        ), log_exceptions=False)  # a serialization failure here is expected, and retried
+        self.env.cr.execute(SQL(
+            """INSERT INTO client_hub_magic_link_attempt (ip, kind, reason, at)
+                    SELECT %(ip)s, %(kind)s, %(reason)s, %(now)s
+                     WHERE (SELECT count(*) FROM client_hub_magic_link_attempt
+                             WHERE ip = %(ip)s AND kind = %(kind)s AND at > %(since)s) < %(limit)s
+               RETURNING id""",
+            ip=ip, kind=kind, reason=reason, now=now, since=now - timedelta(minutes=WINDOW_MINUTES),
+            limit=self._limit(kind),
+        ))
+        row = self.env.cr.fetchone()
+        return row[0] if row else 0
 
     @api.model
-    def _record(self, ip, kind, reason=None):
-        self.sudo().create({"ip": ip or "", "kind": kind, "reason": reason})
+    def _release(self, attempt_id):
+        """A sign-in attempt that did not fail gives its slot back."""
+        self.env.cr.execute(SQL("DELETE FROM client_hub_magic_link_attempt WHERE id = %s", attempt_id))
+
+    @api.model
+    def _fail(self, attempt_id, reason):
+        self.env.cr.execute(SQL("UPDATE client_hub_magic_link_attempt SET reason = %s WHERE id = %s",
+                                reason, attempt_id))
 
     @api.autovacuum
     def _gc_attempts(self):

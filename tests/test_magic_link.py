@@ -1,14 +1,19 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import hashlib
+import random
+import threading
+import time
 from datetime import datetime, timedelta
 
 import jwt
 from freezegun import freeze_time
+from psycopg2.errors import SerializationFailure
 
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged, users
+from odoo.orm.environments import Transaction
+from odoo.tests import TransactionCase, tagged, users
 from odoo.tools import mute_logger
 
 from odoo.addons.client_hub.models.client_hub_magic_link import MagicLinkError
@@ -314,9 +319,13 @@ class TestMagicLinkEmails(ClientHubCommon, MailCase, MagicLinkFixtures):
         self.assertEqual(redirect_of(url), f"/my/ticket/{ticket.id}")
 
     def test_send_portal_link_button(self):
+        queue_triggers = self.triggers("mail.ir_cron_mail_scheduler_action")
         with self.mock_mail_gateway():
             action = self.mia.action_client_hub_send_portal_link()
         self.assertEqual(action["params"]["type"], "success")
+        # queued, not sent inside the request, and the mail queue woken at once
+        self.assertEqual(self.mails_to(self.mia).state, "outgoing")
+        self.assertGreater(self.triggers("mail.ir_cron_mail_scheduler_action"), queue_triggers)
         url = self.single_magic_url(self.mia)
         self.assertIsNone(redirect_of(url))
         self.assertIn("Open my client portal", self.mails_to(self.mia).body_html)
@@ -348,12 +357,107 @@ class TestMagicLinkEmails(ClientHubCommon, MailCase, MagicLinkFixtures):
         self.assertEqual(rival.action_client_hub_revoke_links()["params"]["type"], "success")
         self.assertEqual(self.Link.sudo().search([("partner_id", "=", self.rival.id)]).revoke_reason, "manual")
 
+    def triggers(self, xmlid):
+        cron = self.env.ref(xmlid)
+        return self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+
     def test_request_new_link_by_email(self):
+        """The request writes a row and wakes the job, nothing else; the job emails a link to the
+        client contact only, wakes the mail queue at once and deletes the requests."""
+        Request = self.env["client_hub.magic.link.request"]
+        job_xmlid = "client_hub.ir_cron_client_hub_magic_link_request"
+        addresses = ("  MIA@magic.example ", "nobody@nowhere.example", "accountant@company.example", "not an email")
         with self.mock_mail_gateway():
-            self.Link._send_new_link("  MIA@magic.example ")
-            self.Link._send_new_link("nobody@nowhere.example")
-            self.Link._send_new_link("accountant@company.example")  # internal user: no link
-            self.Link._send_new_link("not an email")
+            for email in addresses:
+                Request._enqueue(email)
+        self.assertFalse(self._new_mails, "nothing is looked up or sent during the request")
+        self.assertEqual(self.Link.search_count([("partner_id", "=", self.mia.id)]), 0)
+        self.assertEqual(
+            Request.search([]).mapped("email"),
+            ["mia@magic.example", "nobody@nowhere.example", "accountant@company.example", "not an email"],
+        )
+        self.assertEqual(len(self.triggers(job_xmlid)), 4, "the job is woken at once, by each request")
+        queue_triggers = self.triggers("mail.ir_cron_mail_scheduler_action")
+        with self.mock_mail_gateway():
+            Request._enqueue("mia@magic.example")  # twice in a row: one email
+            Request._cron_send_links()
         self.assertEqual(len(self._new_mails), 1)
         self.assertEqual(self._new_mails.recipient_ids, self.mia)
-        self.assertEqual(self._new_mails.state, "outgoing", "queued, so timing reveals nothing")
+        self.assertEqual(self._new_mails.state, "outgoing", "sent by the mail queue...")
+        self.assertGreater(self.triggers("mail.ir_cron_mail_scheduler_action"), queue_triggers,
+                           "...which is woken at once")
+        self.assertFalse(Request.search([]), "answered requests are deleted")
+
+    def test_request_answered_within_the_hour_and_purged(self):
+        Request = self.env["client_hub.magic.link.request"]
+        Request._enqueue("mia@magic.example")
+        with freeze_time(datetime.now() + timedelta(hours=2)), self.mock_mail_gateway():
+            Request._cron_send_links()
+        self.assertFalse(self._new_mails, "a link asked for hours ago is not sent any more")
+        self.assertFalse(Request.search([]))
+        Request._enqueue("mia@magic.example")  # left by a stopped cron: purged after a day
+        with freeze_time(datetime.now() + timedelta(days=2)):
+            Request._gc_requests()
+        self.assertFalse(Request.search([]))
+
+
+@tagged("post_install", "-at_install")
+class TestMagicLinkRateLimitConcurrency(TransactionCase):
+    """Simultaneous requests from one address, each in its own transaction on its own
+    connection (as workers or servers run them), never pass the limit together."""
+
+    IP = "198.51.100.77"  # TEST-NET-2: no real visitor
+
+    def purge(self):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM client_hub_magic_link_attempt WHERE ip = %s", [self.IP])
+            cr.execute("DELETE FROM client_hub_magic_link_gate WHERE ip = %s", [self.IP])
+
+    @staticmethod
+    def retrying(env, func):
+        """As ``odoo.service.model.retrying`` runs a request again after a serialization failure
+        (its own would wait for the registry lock the test runner holds)."""
+        for _try in range(30):
+            try:
+                return func()
+            except SerializationFailure:
+                env.cr.rollback()
+                env.invalidate_all()
+                time.sleep(random.uniform(0.0, 0.2))
+        raise AssertionError("still failing after 30 tries")
+
+    def race(self, kind, count):
+        """``count`` threads take their snapshot, wait for each other, then each asks for one
+        attempt of ``kind`` at the same moment (retried on serialization errors, as Odoo retries
+        a request). Returns how many got one."""
+        self.purge()
+        self.addCleanup(self.purge)
+        barrier = threading.Barrier(count, timeout=60)
+        granted, errors = [], []
+
+        def attempt():
+            try:
+                with self.registry.cursor() as cr:
+                    # (Registry(dbname) would wait for the lock the test runner holds)
+                    cr.transaction = Transaction(self.registry)
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    cr.execute("SELECT 1")  # the transaction's snapshot is taken here, as a request's is
+                    barrier.wait()
+                    granted.append(bool(self.retrying(env, lambda: env["client_hub.magic.link.attempt"]._acquire(self.IP, kind))))
+            except Exception as error:
+                errors.append(error)
+
+        threads = [threading.Thread(target=attempt) for _i in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertFalse(errors)
+        self.assertEqual(len(granted), count)
+        return sum(granted)
+
+    def test_simultaneous_requests(self):
+        self.assertEqual(self.race("request", 10), 5, "5 new-link requests per 15 minutes, not more")
+
+    def test_simultaneous_failures(self):
+        self.assertEqual(self.race("failure", 14), 10, "10 sign-in attempts per 15 minutes, not more")

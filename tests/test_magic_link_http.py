@@ -1,6 +1,7 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The magic-link routes over real HTTP requests."""
+import logging
 import re
 from datetime import datetime, timedelta
 from unittest.mock import patch
@@ -11,6 +12,7 @@ import lxml.html
 from freezegun import freeze_time
 
 import odoo.http
+from odoo.service.server import CommonRequestHandler
 from odoo.tests import HttpCase, tagged
 from odoo.tools import config, mute_logger
 
@@ -35,6 +37,7 @@ def card_forms(html):
          sorted(field.get("name") for field in form.xpath(".//input|.//textarea|.//select") if field.get("name")))
         for form in card.xpath(".//form")
     ]
+EMAIL = "/portal/magic/email"
 LOGGERS = ("odoo.addons.client_hub.controllers.magic_link", "odoo.addons.base.models.res_users", "odoo.http")
 
 
@@ -56,12 +59,12 @@ class TestMagicLinkHttp(HttpCase, MagicLinkFixtures):
     def get(self, path, **kw):
         return self.url_open(path, allow_redirects=False, **kw)
 
-    def session(self):
+    def session_of_visitor(self):
         sid = self.opener.cookies.get("session_id")
         return odoo.http.root.session_store.get(sid) if sid else None
 
     def assertNoSession(self, response):
-        session = self.session()
+        session = self.session_of_visitor()
         self.assertFalse(session and session.uid, "no one is signed in")
         self.assertNotIn("Location", response.headers)
 
@@ -70,7 +73,7 @@ class TestMagicLinkHttp(HttpCase, MagicLinkFixtures):
         self.assertEqual(response.headers.get("Referrer-Policy"), "no-referrer")
 
     def assertSignedInAs(self, partner):
-        session = self.session()
+        session = self.session_of_visitor()
         self.assertTrue(session and session.uid)
         user = self.env["res.users"].browse(session.uid)
         self.assertEqual(user.partner_id, partner)
@@ -188,6 +191,120 @@ class TestMagicLinkHttp(HttpCase, MagicLinkFixtures):
         self.assertNoSession(again)
         self.refused(path, "This sign-in link was already used")
 
+    def test_link_never_replaces_another_signed_in_user(self):
+        """Login CSRF: an <img src> of another client's link must not sign the visitor into that
+        account. Signed in as Mia, Max's link asks first (who is signed in, who the link is
+        for); only its CSRF-protected POST switches. Mia's own link just goes on."""
+        mia_path = self.issue()
+        max_path = self.issue(partner=self.max, redirect=self.invoice.access_url)
+        self.assertEqual(self.get(mia_path).status_code, 303)
+        self.assertSignedInAs(self.mia)
+        page = self.get(max_path)
+        self.assertEqual(page.status_code, 200)
+        self.assertSecureHeaders(page)
+        text = card_text(page.text)
+        self.assertIn("You are signed in as Mia Magic", text)
+        self.assertIn("This link signs in Max Magic", text)
+        self.assertIn("Continue as Max Magic", text)
+        self.assertSignedInAs(self.mia)
+        max_link = self.Link.search([("partner_id", "=", self.max.id)])
+        self.assertEqual(max_link.use_count, 0, "asking spends nothing")
+        # the same user's link: straight on, nothing asked
+        again = self.get(self.issue(redirect=self.invoice.access_url))
+        self.assertEqual((again.status_code, urlsplit(again.headers["Location"]).path), (303, self.invoice.access_url))
+        self.assertSignedInAs(self.mia)
+        # a forged POST (no CSRF token) switches nothing
+        form = {"csrf_token": self.csrf(page.text), "token": token_of(max_path), "redirect": self.invoice.access_url}
+        with mute_logger(*LOGGERS):
+            forged = self.url_open("/portal/magic/confirm", data={**form, "csrf_token": "x"}, allow_redirects=False)
+        self.assertEqual(forged.status_code, 400)
+        self.assertSignedInAs(self.mia)
+        response = self.url_open("/portal/magic/confirm", data=form, allow_redirects=False)
+        self.assertEqual((response.status_code, urlsplit(response.headers["Location"]).path),
+                         (303, self.invoice.access_url))
+        self.assertSignedInAs(self.max)
+        self.assertEqual(max_link.use_count, 1)
+        self.assertFalse(self.env["client_hub.magic.link.attempt"].search([]), "no failure counted")
+
+    def test_admin_session_is_not_replaced_silently(self):
+        self.authenticate("admin", "admin")
+        admin = self.env.ref("base.user_admin")
+        page = self.get(self.issue())
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(f"You are signed in as {admin.name}", card_text(page.text))
+        session = odoo.http.root.session_store.get(self.opener.cookies["session_id"])
+        self.assertEqual(session.uid, admin.id)
+        self.assertFalse(self.mia.user_ids, "no portal user created by a mere GET")
+
+    def test_access_log_keeps_no_token(self):
+        """Odoo's request line (its request handler's ``log_request``, logger werkzeug) names the
+        link's path, not its token."""
+        path = self.issue(redirect=self.invoice.access_url)
+        token = token_of(path)
+        self.assertEqual(self.get(path).status_code, 303)
+        handler = CommonRequestHandler.__new__(CommonRequestHandler)  # the line of that request
+        handler.client_address, handler.command, handler.request_version = ("127.0.0.1", 0), "GET", "HTTP/1.1"
+        handler.path = path
+        handler.requestline = f"GET {path} HTTP/1.1"
+        # (a level number: Odoo names its level 25 "INFO" too)
+        with self.assertLogs("werkzeug", logging.INFO) as captured:
+            handler.log_request(303, "-")
+        line = captured.records[0].getMessage()
+        self.assertIn('"GET /portal/magic/<redacted>?redirect=', line)
+        self.assertNotIn(token, line)
+        self.assertNotIn(token.split(".")[-1], line)
+
+    def test_new_email_from_my_account_waits_for_its_confirmation(self):
+        """A contact types a new address in My account: the rest of the form is saved, the
+        address on file (where sign-in links go) is kept until the link sent to the new one is
+        opened and its button clicked."""
+        old_link = self.issue()
+        self.assertEqual(self.get(old_link).status_code, 303)
+        csrf = self.csrf(self.url_open("/my/account").text)
+        new = "mia.new@elsewhere.example"
+        response = self.url_open("/my/address/submit", data={
+            "csrf_token": csrf, "partner_id": self.mia.id, "name": "Mia Magic", "email": new,
+            "phone": "+32 2 123 45 67", "street": "Rue Haute 1", "city": "Bruxelles", "zip": "1000",
+            "country_id": self.env.ref("base.be").id, "address_type": "billing", "use_delivery_as_billing": "true",
+        })
+        self.assertEqual(response.json().get("redirectUrl"), "/my/account", response.text)
+        self.env.invalidate_all()
+        self.assertEqual((self.mia.email, self.mia.street), ("mia@magic.example", "Rue Haute 1"))
+        self.assertEqual(self.mia.client_hub_pending_email, new)
+        account = " ".join(re.sub(r"<[^>]+>", "", self.url_open("/my/account").text).split())
+        self.assertIn(f"We sent a confirmation link to {new}. Your email address changes when you open it", account)
+        # meanwhile sign-in links go to the address on file, never to the new one
+        Requests = self.env["client_hub.magic.link.request"]
+        Requests._enqueue(new)
+        Requests._enqueue("mia@magic.example")
+        Requests._cron_send_links()
+        links = self.env["mail.mail"].search([("body_html", "ilike", "/portal/magic/ey")])
+        self.assertEqual(links.recipient_ids, self.mia)
+        self.assertFalse(any(links.mapped("email_to")), "to the contact (its address on file) only")
+        self.assertTrue(self.Link.search([("partner_id", "=", self.mia.id), ("revoked_at", "=", False)]))
+        # the confirmation goes to the new address only
+        confirmation = self.env["mail.mail"].search([("body_html", "ilike", "/portal/magic/email/")])
+        self.assertEqual((confirmation.email_to, confirmation.recipient_ids.ids), (new, []))
+        url = re.search(r'href="([^"]*/portal/magic/email/[^"]+)"', confirmation.body_html).group(1)
+        path = self.path(url.replace("&amp;", "&"))
+        self.opener.cookies.clear()
+        page = self.get(path)  # opened (by a person or a mail scanner): nothing changes yet
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Confirm your new email address", page.text)
+        self.env.invalidate_all()
+        self.assertEqual(self.mia.email, "mia@magic.example")
+        with mute_logger(*LOGGERS):
+            forged = self.url_open(f"{EMAIL}/confirm", data={"csrf_token": "x", "token": token_of(path)})
+        self.assertEqual(forged.status_code, 400)
+        done = self.url_open(f"{EMAIL}/confirm", data={"csrf_token": self.csrf(page.text), "token": token_of(path)})
+        self.assertEqual(done.status_code, 200)
+        self.assertIn("Your email address is confirmed", done.text)
+        self.env.invalidate_all()
+        self.assertEqual((self.mia.email, self.mia.client_hub_pending_email), (new, False))
+        self.refused(old_link, "This sign-in link was revoked")  # sent to the former address
+        with mute_logger(*LOGGERS):
+            self.assertEqual(self.get(path).status_code, 403, "spent")
+
     def test_open_redirects_go_to_the_statement(self):
         attempts = [
             "https://evil.example", "//evil.example", "/\\evil.example", "%2F%2Fevil.example",
@@ -217,7 +334,7 @@ class TestMagicLinkHttp(HttpCase, MagicLinkFixtures):
                     "type": "client_hub_magic_link",
                 })
             self.assertIn("Wrong login/password", response.text)
-            session = self.session()
+            session = self.session_of_visitor()
             self.assertFalse(session and session.uid)
 
     # ------------------------------------------------------------------ "send me a new link"
@@ -241,8 +358,10 @@ class TestMagicLinkHttp(HttpCase, MagicLinkFixtures):
         status, headers, text, _forms = answers["nobody@unknown.example"]
         self.assertEqual(status, 200)
         self.assertEqual(headers.get("Cache-Control"), "no-store")
-        self.assertIn("a new sign-in link is on its way", text)
+        self.assertIn("we are sending it a new sign-in link now", text)
         self.assertIn("We received your request for: EMAIL", text)
+        self.assertFalse(self.env["mail.mail"].search([("recipient_ids", "in", self.mia.ids)]), "sent by the job")
+        self.env["client_hub.magic.link.request"]._cron_send_links()
         mails = self.env["mail.mail"].search([("recipient_ids", "in", self.mia.ids)])
         self.assertEqual(len(mails), 1, "only the client contact gets an email")
         self.assertIn("/portal/magic/", mails.body_html)
@@ -312,7 +431,29 @@ class TestMagicLinkHttp(HttpCase, MagicLinkFixtures):
                 response = self.url_open("/portal/magic/request", data={"csrf_token": csrf, "email": "mia@magic.example"})
             statuses.append(response.status_code)
         self.assertEqual(statuses, [200, 200, 429])
-        self.assertEqual(len(self.env["mail.mail"].search([("recipient_ids", "in", self.mia.ids)])), 2)
+        self.assertEqual(self.env["client_hub.magic.link.request"].search_count([]), 2)
+        self.env["client_hub.magic.link.request"]._cron_send_links()
+        self.assertEqual(len(self.env["mail.mail"].search([("recipient_ids", "in", self.mia.ids)])), 1,
+                         "one email per contact and run of the job")
+
+    def test_new_link_request_costs_the_same_for_any_address(self):
+        """The answer's time must not tell who has an account: the request runs the same queries
+        for a client contact, an internal user, a stranger and a typo (the lookup, the link and
+        the email are the job's)."""
+        self.env["ir.config_parameter"].sudo().set_param("client_hub.magic_link_max_requests", "50")
+        emails = ["warm-up@unknown.example", "warm-up@unknown.example", "mia@magic.example",
+                  "nobody@unknown.example", "admin@yourcompany.example.com", "not an address", "max@magic.example"]
+        queries = {}
+        for email in emails:
+            csrf = self.csrf(self.get("/portal/magic/request").text)
+            before = self.cr.sql_log_count
+            response = self.url_open("/portal/magic/request", data={"csrf_token": csrf, "email": email})
+            queries[email] = self.cr.sql_log_count - before
+            self.assertEqual(response.status_code, 200)
+        queries.pop("warm-up@unknown.example")  # the first requests fill Odoo's caches
+        self.assertEqual(len(set(queries.values())), 1, queries)
+        self.assertFalse(self.env["mail.mail"].search([("recipient_ids", "in", (self.mia | self.max).ids)]))
+        self.assertEqual(self.env["client_hub.magic.link.request"].search_count([]), len(emails))
 
     # ------------------------------------------------------------------ multi-database server
     def test_multi_database_server(self):
@@ -331,7 +472,7 @@ class TestMagicLinkHttp(HttpCase, MagicLinkFixtures):
             first = self.get(path)
             self.assertEqual(first.status_code, 303)
             self.assertEqual(self.path(first.headers["Location"]), path, "back to the same link")
-            self.assertEqual(self.session().db, dbname)
+            self.assertEqual(self.session_of_visitor().db, dbname)
             second = self.get(path)
         self.assertEqual(second.status_code, 303)
         self.assertEqual(urlsplit(second.headers["Location"]).path, self.invoice.access_url)

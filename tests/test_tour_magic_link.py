@@ -27,3 +27,17 @@ class TestMagicLinkTour(HttpCase, MagicLinkFixtures):
             f"{parts.path}?{parts.query}", "client_hub_magic_link_tour", login=None,
         )
         self.assertTrue(self.mia.user_ids._is_portal())
+
+    def test_send_me_a_new_link(self):
+        """The sign-in page's form, clicked: the request is answered by the job (woken at once,
+        see test_magic_link), which emails the contact a fresh link through the mail queue."""
+        self.setup_magic_link_fixtures()
+        self.start_tour("/portal/magic/request", "client_hub_magic_link_request_tour", login=None)
+        requests = self.env["client_hub.magic.link.request"].search([])
+        self.assertEqual(requests.mapped("email"), ["mia@magic.example"])
+        cron = self.env.ref("client_hub.ir_cron_client_hub_magic_link_request")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]), "the job is woken at once")
+        requests._cron_send_links()
+        mail = self.env["mail.mail"].search([("recipient_ids", "in", self.mia.ids)])
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(len(set(magic_urls(mail.body_html))), 1)

@@ -140,3 +140,28 @@ class TestLinkAddon(unittest.TestCase):
         self.assertEqual(set(linked), {"models_renamed", "views", "__manifest__.py", "__init__.py", "README.md"})
         self.assertTrue(all(p.is_symlink() for p in linked.values()))
         self.assertEqual(linked["views"].resolve(), (repo / "views").resolve())
+
+
+class TestPrivateFiles(unittest.TestCase):
+    def test_logs_are_private(self):
+        """Logs written before are made 0600, and everything the commands (and the servers they
+        start) create afterwards is 0600 too: the umask is inherited by child processes."""
+        logs = Path(tempfile.mkdtemp()) / "logs"
+        (logs / "load").mkdir(parents=True)
+        old = logs / "demo-server.log"
+        old.write_text("GET /portal/magic/x\n", encoding="utf-8")
+        old.chmod(0o644)
+        (logs / "load" / "server.log").write_text("", encoding="utf-8")
+        previous = os.umask(0o022)
+        try:
+            manage.private_files(logs)
+            new = logs / "new.log"
+            with new.open("w", encoding="utf-8"):
+                pass
+            import subprocess
+            subprocess.run(["touch", str(logs / "child.log")], check=True)
+        finally:
+            os.umask(previous)
+        for path in (old, new, logs / "child.log", logs / "load" / "server.log"):
+            self.assertEqual(path.stat().st_mode & 0o777, 0o600, path.name)
+        self.assertEqual(logs.stat().st_mode & 0o777, 0o700)
