@@ -55,11 +55,12 @@ def finite_amount(amount):
     if isinstance(amount, bool) or not isinstance(amount, int | float):
         raise ValidationError(_("The amount to pay must be a number."))
     try:
-        if math.isfinite(float(amount)):
-            return amount
-    except OverflowError:
-        pass
-    raise ValidationError(_("The amount to pay must be a number."))
+        finite = math.isfinite(float(amount))
+    except OverflowError:  # an integer beyond a float's range
+        finite = False
+    if not finite:
+        raise ValidationError(_("The amount to pay must be a number."))
+    return amount
 
 
 def record_id(value):

@@ -38,8 +38,9 @@ class IrHttp(models.AbstractModel):
         page's own preview iframe keeps working, another site cannot clickjack a ticket's Close
         or the payment form). Odoo's hook run on every response of a route and its fallbacks;
         errors go through ``_handle_error`` below."""
-        super()._post_dispatch(response)
+        result = super()._post_dispatch(response)
         cls._client_hub_private_headers(response)
+        return result
 
     @classmethod
     def _handle_error(cls, exception):

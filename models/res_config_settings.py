@@ -71,11 +71,12 @@ class ResConfigSettings(models.TransientModel):
         return res
 
     def set_values(self):
-        super().set_values()
+        result = super().set_values()
         params = self.env["ir.config_parameter"].sudo()
         for param, value in ((PARAM_REQUIRE_AUTHENTICATED_STAFF, self.client_hub_support_require_authenticated_staff),
                              (PARAM_REOPEN, self.client_hub_support_reopen_on_reply)):
             params.set_param(param, "True" if value else "False")
+        return result
 
     @api.constrains("client_hub_support_max_upload_mb")
     def _check_client_hub_support_max_upload(self):

@@ -163,7 +163,7 @@ async function clientHubCheckPages(config) {
         return problems;
     }
 
-    /** axe in the page and in its frames of the same origin (the invoice's), which it then checks. */
+    /** Axe in the page and in its frames of the same origin (the invoice's), which it then checks. */
     function inject(doc, axeSource) {
         const script = doc.createElement("script");
         script.textContent = axeSource;

@@ -141,7 +141,7 @@ class TestOnlinePayment(StripePortalCommon):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(["account", "client_hub"], ["fr_FR"], overwrite=True)
         self.lea.lang = "fr_FR"
-        ines = self.env["res.partner"].create({
+        self.env["res.partner"].create({
             "name": "Ines Invoicing", "type": "invoice", "parent_id": self.client.id,
             "email": "invoices@paying.example", "lang": "en_US",
         })

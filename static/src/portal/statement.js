@@ -18,7 +18,8 @@ export class ClientHubStatement extends Interaction {
         this.allInput = this.el.querySelector(".o_client_hub_all_input");
         this.banner = this.el.querySelector(".o_client_hub_select_all_banner");
         this.selectionButton = this.el.querySelector(".o_client_hub_download_selection");
-        this.setAll(false); // a page restored from the history starts with nothing selected beyond it
+        // A page restored from the history starts with nothing selected beyond it
+        this.setAll(false);
         this.update();
     }
 
