@@ -149,24 +149,27 @@ class ClientHubMagicLink(models.Model):
         return hashlib.sha256(jti.encode()).hexdigest()
 
     @api.model
-    def _decode(self, token):
-        """Verified claims of ``token``, or MagicLinkError. Reads nothing of this model: the
-        signature (HS256 only), the expiry and the database are checked first."""
+    def _verify_jwt(self, token, key, required):
+        """Verified claims of a token of this addon signed with ``key`` (HS256 only), carrying
+        the ``required`` claims, for this database and a numeric subject; or MagicLinkError
+        "expired" or "invalid". Reads nothing from the database."""
         if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
             raise MagicLinkError("invalid")
         try:
-            claims = jwt.decode(
-                token,
-                self._signing_key(),
-                algorithms=[JWT_ALGORITHM],
-                options={"require": ["sub", "jti", "iat", "exp", "db"]},
-            )
+            claims = jwt.decode(token, key, algorithms=[JWT_ALGORITHM], options={"require": list(required)})
         except jwt.ExpiredSignatureError:
             raise MagicLinkError("expired") from None
         except jwt.InvalidTokenError:
             raise MagicLinkError("invalid") from None
         if claims["db"] != self.env.cr.dbname or not str(claims["sub"]).isdigit():
             raise MagicLinkError("invalid")
+        return claims
+
+    @api.model
+    def _decode(self, token):
+        """Verified claims of a sign-in link, or MagicLinkError. Reads nothing of this model: the
+        signature, the expiry and the database are checked first."""
+        claims = self._verify_jwt(token, self._signing_key(), ("sub", "jti", "iat", "exp", "db"))
         if not isinstance(claims["jti"], str) or len(claims["jti"]) < 22:
             raise MagicLinkError("invalid")
         return claims
