@@ -808,4 +808,8 @@ def _demo_magic_link_pages(env):
         "pay-all=/my/statement/pay",
         "support-portal=/my/tickets",
         *([f"support-ticket=/my/ticket/{question.id}"] if question else []),
+        # support on a phone: the list as cards, the ticket with its conversation
+        "support-portal-phone=/my/tickets@375x812",
+        *([f"support-ticket-phone=/my/ticket/{question.id}@375x812"] if question else []),
+        "support-new-phone=/new/ticket@375x812",
     ]
