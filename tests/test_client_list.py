@@ -13,7 +13,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from ..models.res_partner import CLIENT_HUB_METRICS
+from ..models.res_partner_metrics import CLIENT_HUB_METRICS
 from ..populate.seeder import Seeder
 from .common import ClientHubCommon
 

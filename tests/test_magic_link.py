@@ -158,7 +158,7 @@ class TestMagicLinkTokens(ClientHubCommon, MagicLinkFixtures):
         twin = self.env["res.partner"].create({"name": "Mia Twin", "parent_id": self.rival.id, "email": "mia@magic.example"})
         user = self.mia._client_hub_portal_user()
         self.assertTrue(user)
-        with mute_logger("odoo.addons.client_hub.models.res_partner", "odoo.sql_db"):
+        with mute_logger("odoo.addons.client_hub.models.res_partner_portal", "odoo.sql_db"):
             self.assertFalse(twin._client_hub_portal_user())
         self.assertEqual(user.partner_id, self.mia)
 
