@@ -1,5 +1,4 @@
 from . import magic_link
-from . import portal
-from . import statement_pdf
+from . import statement
 from . import payment
 from . import support

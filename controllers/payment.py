@@ -1,6 +1,7 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Online payment of invoices: Odoo's payment routes, made strict.
+"""Online payment: "Pay all outstanding" from the statement (one payment for a company and
+currency, net of credit notes, computed on the server), and Odoo's payment routes, made strict.
 
 Odoo 19's ``/invoice/transaction/<id>`` creates a transaction for whatever the browser sends: a
 draft or an already paid invoice, any amount, any landing page. These overrides check, on the
@@ -15,17 +16,20 @@ import re
 
 from werkzeug.exceptions import BadRequest, Forbidden
 
-from odoo import _, http
+from odoo import Command, _, http
 from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
 
 from odoo.addons.account_payment.controllers.payment import PaymentPortal
+from odoo.addons.account_payment.controllers.portal import PortalAccount
+from odoo.addons.payment import utils as payment_utils
 from odoo.addons.payment_stripe import utils as stripe_utils
 from odoo.addons.payment_stripe.controllers.main import StripeController
 
+from .statement import STATEMENT_URL, ClientHubStatement
+
 _logger = logging.getLogger(__name__)
 
-STATEMENT_URL = "/my/statement"
 _SIGNATURE_ENTRY = re.compile(r"^[a-z0-9]+=[^,=]+$")
 # A Stripe event nests a dozen levels at most; Python's JSON parser recurses once per level and
 # fails with RecursionError (a server error) on a few thousand
@@ -185,3 +189,111 @@ class ClientHubStripeController(StripeController):
             _logger.warning("client_hub: Stripe event refused, malformed signature timestamp")
             raise Forbidden()
         return super()._verify_signature(tx_sudo)
+
+
+class ClientHubPayAll(PortalAccount):
+    # ------------------------------------------------------------------ pay all outstanding
+    def _client_hub_pay_group(self, company_id=None, currency=None):
+        """The (company, currency) group of the client's open documents asked for; with no
+        parameter, the only one. None when there is nothing (or not exactly one) to pay."""
+        commercial = ClientHubStatement._client_hub_commercial()
+        groups = request.env["account.move"]._client_hub_payable_groups(commercial)
+        if company_id is not None and str(company_id).isdigit():
+            groups = [group for group in groups if group["company"].id == int(company_id)]
+        if currency:
+            groups = [group for group in groups if currency in (group["currency"].name, str(group["currency"].id))]
+        return groups[0] if len(groups) == 1 else None
+
+    @staticmethod
+    def _client_hub_pay_token(group):
+        """Signs what the page offered to pay (who, how much, which documents): the transaction
+        is refused if the account changed in between."""
+        return payment_utils.generate_access_token(
+            request.env.user.partner_id.id, group["amount"], group["currency"].id, *sorted(group["moves"].ids)
+        )
+
+    @http.route(f"{STATEMENT_URL}/pay", type="http", auth="user", website=True, sitemap=False)
+    def portal_statement_pay(self, company_id=None, currency=None, **kw):
+        """One payment for every open invoice of the client in one company and currency, net of
+        its open credit notes: the documents and the amount are computed here, on the server."""
+        group = self._client_hub_pay_group(company_id, currency)
+        if not group:
+            return request.redirect(STATEMENT_URL, code=303)
+        company, currency_rec = group["company"], group["currency"]
+        values = self._prepare_portal_layout_values()
+        # the payment form of Odoo's "pay overdue invoices" page, for this group
+        values.update(self._get_common_page_view_values(invoices_data={
+            "partner": request.env.user.partner_id,
+            "company": company,
+            "total_amount": group["amount"],
+            "currency": currency_rec,
+            "amount_residual": group["amount"],
+            "payment_reference": False,
+            "landing_route": STATEMENT_URL,
+            "transaction_route": f"{STATEMENT_URL}/transaction/{company.id}/{currency_rec.id}",
+        }))
+        values.update({
+            "page_name": "client_hub_pay",
+            # the documents it settles, soonest due first
+            "group": {**group, "moves": group["moves"].sorted(
+                lambda move: (move.invoice_date_due or move.date, move.id)
+            )},
+            "amount": group["amount"],
+            "currency": currency_rec,
+            "access_token": self._client_hub_pay_token(group),
+            "multi_company": len(request.env.user.company_ids) > 1,
+        })
+        return request.render("client_hub.portal_statement_pay", values)
+
+    @http.route(f"{STATEMENT_URL}/transaction/<int:company_id>/<int:currency_id>", type="jsonrpc", auth="user")
+    def portal_statement_transaction(self, company_id, currency_id, access_token=None, **kwargs):
+        """Create the transaction of "Pay all outstanding" (Odoo's transaction machinery, as its
+        overdue invoices route does), for what the server computes now: the amount, the
+        documents, the landing page are never taken from the browser."""
+        group = self._client_hub_pay_group(company_id, str(currency_id))
+        if not group or not payment_utils.check_access_token(
+            access_token, request.env.user.partner_id.id, group["amount"], group["currency"].id,
+            *sorted(group["moves"].ids),
+        ):
+            raise ValidationError(request.env._(
+                "Your account changed since this page was opened (a payment arrived or a document "
+                "was issued). Please reload the page: nothing was charged."
+            ))
+        kwargs.pop("amount", None)
+        kwargs.pop("landing_route", None)
+        self._validate_transaction_kwargs(kwargs, additional_allowed_keys={"payment_reference"})
+        kwargs.pop("payment_reference", None)
+        company = group["company"]
+        providers = request.env["payment.provider"].sudo()._get_compatible_providers(
+            company.id, request.env.user.partner_id.id, group["amount"], currency_id=group["currency"].id,
+        )
+        if int(kwargs.get("provider_id") or 0) not in providers.ids:
+            raise ValidationError(request.env._("This payment method is not available for this payment."))
+        tx_sudo = self._create_transaction(
+            amount=group["amount"],
+            currency_id=group["currency"].id,
+            partner_id=request.env.user.partner_id.id,
+            reference_prefix=company.sudo().get_next_batch_payment_communication(),
+            landing_route=STATEMENT_URL,
+            custom_create_values={"invoice_ids": [Command.set(group["moves"].ids)]},
+            **kwargs,
+        )
+        tx_sudo.landing_route = f"{STATEMENT_URL}?payment_tx={tx_sudo.id}"
+        return tx_sudo._get_processing_values()
+
+    # ------------------------------------------------------------------ Odoo's pages
+    @http.route()
+    def portal_my_overdue_invoices(self, access_token=None, **kw):
+        """Odoo's "pay overdue invoices" page charges the invoices' totals (even when partly
+        paid), leaves credit notes out and fails across companies or currencies: a signed-in
+        client pays from its statement instead ("Pay all outstanding")."""
+        if not request.env.user._is_public():
+            return request.redirect(f"{STATEMENT_URL}?filterby=overdue", code=303)
+        return super().portal_my_overdue_invoices(access_token=access_token, **kw)
+
+    def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
+        """A signed-in client who pays an invoice lands back on its statement."""
+        values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
+        if "landing_route" in values and not request.env.user._is_public():
+            values["landing_route"] = STATEMENT_URL
+        return values

@@ -15,7 +15,7 @@ from odoo.tools import mute_logger
 from .common import pdf_text
 from .portal_common import StatementCommon
 
-LOGGERS = ("odoo.addons.client_hub.controllers.portal", "odoo.http")
+LOGGERS = ("odoo.addons.client_hub.controllers.statement", "odoo.http")
 
 
 @tagged("post_install", "-at_install")

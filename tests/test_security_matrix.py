@@ -22,7 +22,7 @@ _logger = logging.getLogger(__name__)
 B_MARKERS = ("Bravo Secret Client", "Bianca Bravo", "Bravo secret ticket", "Bravo secret line", "Bravo-Secret-Client")
 MUTED = (
     "odoo.http", "odoo.addons.base.models.ir_rule", "odoo.addons.base.models.ir_model", "werkzeug",
-    "odoo.addons.client_hub.controllers.magic_link", "odoo.addons.client_hub.controllers.portal",
+    "odoo.addons.client_hub.controllers.magic_link", "odoo.addons.client_hub.controllers.statement",
     "odoo.addons.client_hub.controllers.payment", "odoo.addons.payment_stripe.controllers.main",
     "odoo.addons.client_hub.models.helpdesk_ticket", "odoo.addons.payment.models.payment_transaction",
     "odoo.addons.base.models.res_users", "odoo.addons.client_hub.models.client_hub_portal_export",

@@ -13,7 +13,7 @@ from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 
-from ..controllers.portal import ClientHubPortal
+from ..controllers.statement import ClientHubStatement
 
 ZIP_COOKIE = "client_hub_tour_zip"
 
@@ -62,7 +62,7 @@ class TestStatementTours(AccountTestInvoicingHttpCommon):
         unchanged, with a cookie (``<number of archives>-<entries>``) the tour waits for (the
         browser keeps a download to itself)."""
         sent = []
-        send_zip = ClientHubPortal._client_hub_send_zip
+        send_zip = ClientHubStatement._client_hub_send_zip
 
         def spy(moves, filename):
             response = send_zip(moves, filename)
@@ -76,7 +76,7 @@ class TestStatementTours(AccountTestInvoicingHttpCommon):
             response.set_cookie(ZIP_COOKIE, f"{len(sent)}-{len(names)}", path="/")
             return response
 
-        with patch.object(ClientHubPortal, "_client_hub_send_zip", staticmethod(spy)):
+        with patch.object(ClientHubStatement, "_client_hub_send_zip", staticmethod(spy)):
             yield sent
 
     def test_journey_from_the_email_to_a_zip(self):

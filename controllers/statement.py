@@ -1,11 +1,13 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Client portal pages: the statement, bulk PDF downloads and their background exports.
+"""The client's statement in the portal: the page, its PDF for a period, the ZIP of the official
+PDFs of the documents it lists, and the background exports of large ZIPs.
 
-Thin: figures, lists and files come from the models. Every route reads the documents as the
-signed-in contact (Odoo's portal record rules decide what it may see); ``sudo()`` is used only on
-the contact's own commercial partner, its own export jobs, or documents whose access was checked
-just before.
+Thin: figures, lists and files come from the models, the ledger and its PDF from
+report.client_hub.report_client_statement; the period is checked in lib/periods.py.
+Every route reads the documents as the signed-in contact (Odoo's portal record rules decide what
+it may see); ``sudo()`` is used only on the contact's own commercial partner, its own export jobs,
+or documents whose access was checked just before.
 """
 import logging
 import tempfile
@@ -13,14 +15,13 @@ from urllib.parse import urlencode
 
 from werkzeug.wsgi import wrap_file
 
-from odoo import Command, fields, http
-from odoo.exceptions import ValidationError
+from odoo import fields, http
 from odoo.http import content_disposition, request
 
-from odoo.addons.account_payment.controllers.portal import PortalAccount
-from odoo.addons.payment import utils as payment_utils
+from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..lib.periods import PeriodError, statement_filename, statement_period
 from ..lib.statement import FILTERS, PAGE_SIZE, SORT_KEYS, InvalidIds, parse_ids, parse_query
 
 _logger = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ _logger = logging.getLogger(__name__)
 STATEMENT_URL = "/my/statement"
 
 
-class ClientHubPortal(PortalAccount):
+class ClientHubStatement(CustomerPortal):
     # ------------------------------------------------------------------ helpers
     @staticmethod
     def _client_hub_commercial():
@@ -239,107 +240,31 @@ class ClientHubPortal(PortalAccount):
         stream.download_name = export.filename
         return stream.get_response(as_attachment=True)
 
-    # ------------------------------------------------------------------ pay all outstanding
-    def _client_hub_pay_group(self, company_id=None, currency=None):
-        """The (company, currency) group of the client's open documents asked for; with no
-        parameter, the only one. None when there is nothing (or not exactly one) to pay."""
-        groups = request.env["account.move"]._client_hub_payable_groups(self._client_hub_commercial())
-        if company_id is not None and str(company_id).isdigit():
-            groups = [group for group in groups if group["company"].id == int(company_id)]
-        if currency:
-            groups = [group for group in groups if currency in (group["currency"].name, str(group["currency"].id))]
-        return groups[0] if len(groups) == 1 else None
+    # ------------------------------------------------------------------ statement PDF
+    @http.route(f"{STATEMENT_URL}/pdf", type="http", auth="user", website=True, readonly=True)
+    def portal_my_statement_pdf(self, date_from=None, date_to=None, **kw):
+        """``GET /my/statement/pdf?date_from=YYYY-MM-DD&date_to=YYYY-MM-DD``: the signed-in
+        client's statement for the period (default: this year so far), as a download."""
+        user = request.env.user
+        Report = request.env["report.client_hub.report_client_statement"]
+        try:
+            start, end = statement_period(date_from, date_to, fields.Date.context_today(user))
+        except PeriodError as error:
+            return self._statement_period_refused(Report._period_error_message(error))
+        # Ownership: the statement printed is always the signed-in user's own commercial entity,
+        # over the companies this user is allowed; no id is read from the request. Only now does
+        # the report run as the system (portal users cannot read journal items), for that client.
+        client = user.partner_id.commercial_partner_id
+        pdf = Report.sudo()._render_statement_pdf(client, start, end, user.company_ids)
+        filename = statement_filename(client.name, start, end)
+        return request.make_response(pdf, headers=[
+            ("Content-Type", "application/pdf"),
+            ("Content-Length", str(len(pdf))),
+            ("Content-Disposition", f"attachment; filename={filename}"),
+            ("Cache-Control", "no-store"),
+        ])
 
-    @staticmethod
-    def _client_hub_pay_token(group):
-        """Signs what the page offered to pay (who, how much, which documents): the transaction
-        is refused if the account changed in between."""
-        return payment_utils.generate_access_token(
-            request.env.user.partner_id.id, group["amount"], group["currency"].id, *sorted(group["moves"].ids)
-        )
-
-    @http.route(f"{STATEMENT_URL}/pay", type="http", auth="user", website=True, sitemap=False)
-    def portal_statement_pay(self, company_id=None, currency=None, **kw):
-        """One payment for every open invoice of the client in one company and currency, net of
-        its open credit notes: the documents and the amount are computed here, on the server."""
-        group = self._client_hub_pay_group(company_id, currency)
-        if not group:
-            return request.redirect(STATEMENT_URL, code=303)
-        company, currency_rec = group["company"], group["currency"]
+    def _statement_period_refused(self, message):
         values = self._prepare_portal_layout_values()
-        # the payment form of Odoo's "pay overdue invoices" page, for this group
-        values.update(self._get_common_page_view_values(invoices_data={
-            "partner": request.env.user.partner_id,
-            "company": company,
-            "total_amount": group["amount"],
-            "currency": currency_rec,
-            "amount_residual": group["amount"],
-            "payment_reference": False,
-            "landing_route": STATEMENT_URL,
-            "transaction_route": f"{STATEMENT_URL}/transaction/{company.id}/{currency_rec.id}",
-        }))
-        values.update({
-            "page_name": "client_hub_pay",
-            # the documents it settles, soonest due first
-            "group": {**group, "moves": group["moves"].sorted(
-                lambda move: (move.invoice_date_due or move.date, move.id)
-            )},
-            "amount": group["amount"],
-            "currency": currency_rec,
-            "access_token": self._client_hub_pay_token(group),
-            "multi_company": len(request.env.user.company_ids) > 1,
-        })
-        return request.render("client_hub.portal_statement_pay", values)
-
-    @http.route(f"{STATEMENT_URL}/transaction/<int:company_id>/<int:currency_id>", type="jsonrpc", auth="user")
-    def portal_statement_transaction(self, company_id, currency_id, access_token=None, **kwargs):
-        """Create the transaction of "Pay all outstanding" (Odoo's transaction machinery, as its
-        overdue invoices route does), for what the server computes now: the amount, the
-        documents, the landing page are never taken from the browser."""
-        group = self._client_hub_pay_group(company_id, str(currency_id))
-        if not group or not payment_utils.check_access_token(
-            access_token, request.env.user.partner_id.id, group["amount"], group["currency"].id,
-            *sorted(group["moves"].ids),
-        ):
-            raise ValidationError(request.env._(
-                "Your account changed since this page was opened (a payment arrived or a document "
-                "was issued). Please reload the page: nothing was charged."
-            ))
-        kwargs.pop("amount", None)
-        kwargs.pop("landing_route", None)
-        self._validate_transaction_kwargs(kwargs, additional_allowed_keys={"payment_reference"})
-        kwargs.pop("payment_reference", None)
-        company = group["company"]
-        providers = request.env["payment.provider"].sudo()._get_compatible_providers(
-            company.id, request.env.user.partner_id.id, group["amount"], currency_id=group["currency"].id,
-        )
-        if int(kwargs.get("provider_id") or 0) not in providers.ids:
-            raise ValidationError(request.env._("This payment method is not available for this payment."))
-        tx_sudo = self._create_transaction(
-            amount=group["amount"],
-            currency_id=group["currency"].id,
-            partner_id=request.env.user.partner_id.id,
-            reference_prefix=company.sudo().get_next_batch_payment_communication(),
-            landing_route=STATEMENT_URL,
-            custom_create_values={"invoice_ids": [Command.set(group["moves"].ids)]},
-            **kwargs,
-        )
-        tx_sudo.landing_route = f"{STATEMENT_URL}?payment_tx={tx_sudo.id}"
-        return tx_sudo._get_processing_values()
-
-    # ------------------------------------------------------------------ Odoo's pages
-    @http.route()
-    def portal_my_overdue_invoices(self, access_token=None, **kw):
-        """Odoo's "pay overdue invoices" page charges the invoices' totals (even when partly
-        paid), leaves credit notes out and fails across companies or currencies: a signed-in
-        client pays from its statement instead ("Pay all outstanding")."""
-        if not request.env.user._is_public():
-            return request.redirect(f"{STATEMENT_URL}?filterby=overdue", code=303)
-        return super().portal_my_overdue_invoices(access_token=access_token, **kw)
-
-    def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
-        """A signed-in client who pays an invoice lands back on its statement."""
-        values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
-        if "landing_route" in values and not request.env.user._is_public():
-            values["landing_route"] = STATEMENT_URL
-        return values
+        values.update(message=message, statement_url=STATEMENT_URL, page_name="statement")
+        return request.render("client_hub.portal_statement_pdf_refused", values, status=400)
