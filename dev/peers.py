@@ -46,6 +46,7 @@ EXPECTED_FAILURES.update({f"portal:TestPortalAddresses.{test}": _EMAIL_CHANGE
 # `... ERROR db odoo.tests.suite: ERROR: setUpClass (odoo.addons.sale.tests.test_x.TestX)`
 _TEST_FAILURE = re.compile(r" odoo\.addons\.(?P<module>\w+)\.tests\.[\w.]*: (?:FAIL|ERROR): "
                            r"(?P<test>\w+\.\w+)")
+_STARTED = re.compile(r" odoo\.addons\.(\w+)\.tests\.[\w.]*: Starting (\w+\.\w+) ")
 _CLASS_FAILURE = re.compile(r": (?:FAIL|ERROR): (?P<hook>setUpClass|tearDownClass) "
                             r"\(odoo\.addons\.(?P<module>\w+)\.tests\.[\w.]*?\.(?P<cls>\w+)\)")
 
@@ -96,7 +97,7 @@ def judge(log_text: str, expected: dict[str, str] = EXPECTED_FAILURES) -> PeerRe
 
 def _ran_tests(log_text: str) -> set[str]:
     """`module:Class.test` of every test Odoo started (`... odoo.addons.m.tests.x: Starting C.t ...`)."""
-    return {f"{m[0]}:{m[1]}" for m in re.findall(r" odoo\.addons\.(\w+)\.tests\.[\w.]*: Starting (\w+\.\w+) ", log_text)}
+    return {f"{module}:{test}" for module, test in _STARTED.findall(log_text)}
 
 
 def run_peer_tier(ctx: Context, log: Path) -> testsummary.Counts:
