@@ -2,7 +2,7 @@
 """Developer commands for the client_hub addon (standard library only).
 
     python3 dev/manage.py setup     install what is missing, find Odoo 19, start PostgreSQL
-    python3 dev/manage.py test      pure-Python tier, then the Odoo tier (tests + tours + lifecycle)
+    python3 dev/manage.py test      pure-Python tier, Odoo tier (tests + tours), peers' own tests, lifecycle
     python3 dev/manage.py run       demo database on http://127.0.0.1:8069, with a mail sink
     python3 dev/manage.py stop      stop a detached demo server and its mail sink
     python3 dev/manage.py lint      OCA's pre-commit checks (ruff, pylint-odoo, OCA hooks, eslint)
@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("setup", help="install what is missing, find Odoo 19, start PostgreSQL")
-    p = sub.add_parser("test", help="both tiers; the last line is `N passed, N failed, N skipped`")
+    p = sub.add_parser("test", help="all tiers; the last line is `N passed, N failed, N skipped`")
     p.add_argument("--pure-only", action="store_true", help="only the pure-Python tier")
     p.add_argument("--no-setup", action="store_true", help="skip the idempotent setup that runs first")
     p.add_argument("--no-lifecycle", action="store_true", help="skip the upgrade/uninstall checks")
@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="install the dependencies into an empty database instead of copying the cached template")
     p.add_argument("--fresh-template", action="store_true",
                    help="drop the cached templates first (one is built again on this run)")
+    p.add_argument("--peers", action=argparse.BooleanOptionalAction, default=None,
+                   help="run tier 3, Odoo's and OCA's own tests of the modules client_hub extends "
+                        "(default: only with the default --tags)")
     p.add_argument("--tags", default=f"/{MODULE}",
                    help="Odoo's --test-tags, e.g. /client_hub:TestClientProfile (one class) or "
                         "/client_hub:TestClientProfile.test_quote_pdf (one test); default %(default)s")

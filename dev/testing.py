@@ -1,12 +1,14 @@
 """`test`: the pure-Python tier (tests/pure and dev/tests, no Odoo), then the Odoo tier (the
-addon's tests and tours on a fresh database, then the lifecycle checks); one summary line last."""
+addon's tests and tours on a fresh database), then the peers' tier (Odoo's and OCA's own tests of
+the modules client_hub extends, on that database: dev/peers.py), then the lifecycle checks; one
+summary line last."""
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
 
-from dev import bootstrap, testdb, testsummary
+from dev import bootstrap, peers, testdb, testsummary
 from dev.common import MODULE, REPO, TEST_DB, VAR, SetupError, banner, free_port, say
 from dev.lifecycle import run_lifecycle
 from dev.odoo_runtime import Context, context, odoo_env
@@ -104,6 +106,13 @@ def run_odoo_tier(args) -> testsummary.Counts:
     if counts.tours_skipped:
         banner([f"{counts.tours_skipped} browser test(s) SKIPPED: headless Chromium did not start.",
                 "Install Debian's `chromium` (make setup does) to run the tours."])
+    run_peers = getattr(args, "peers", None)
+    if run_peers is None:
+        run_peers = args.tags == f"/{MODULE}"  # the full run, not a selection
+    if run_peers:
+        counts += peers.run_peer_tier(ctx, VAR / "logs" / "test-peers.log")
+    else:
+        say("tier 3 (the peers' own tests) not run: a selection of tests (--peers runs it)")
     if not args.no_lifecycle:
         counts += run_lifecycle(ctx, VAR / "logs" / "lifecycle.log")
     if not args.keep_db:

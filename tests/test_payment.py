@@ -305,6 +305,30 @@ class TestOnlinePayment(StripePortalCommon):
         with self.assertRaisesRegex(Refused, "not available"), mute_logger(*LOGGERS):
             self.transaction(context["transaction_route"], 721.0, context["access_token"], provider=foreign)
 
+    # ------------------------------------------------------------------ a quotation paid online
+    def test_a_paid_quotation_sends_no_separate_receipt(self):
+        """One click on a quotation's Pay with Sales' automatic invoice: the client gets the order
+        confirmation and the invoice, which shows it paid, and no third email with a receipt."""
+        self.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", "True")
+        product = self.env["product.product"].sudo().create({
+            "name": "Audit", "type": "service", "invoice_policy": "order", "list_price": 300.0, "taxes_id": [],
+        })
+        order = self.env["sale.order"].sudo().create({  # the test user is no salesman
+            "partner_id": self.lea.id, "order_line": [Command.create({"product_id": product.id})],
+        })
+        tx = self._create_transaction(
+            "redirect", amount=order.amount_total, partner_id=self.lea.id, reference="CH-SO-1",
+            sale_order_ids=[Command.set(order.ids)], payment_method_id=self.card.id,
+        )
+        Payment = type(self.env["account.payment"])
+        with patch.object(Payment, "_client_hub_send_receipt", autospec=True) as receipt, mute_logger(*LOGGERS):
+            tx._set_done()
+            tx._post_process()
+        self.assertEqual(order.state, "sale")
+        self.assertIn(tx.invoice_ids.payment_state, ("in_payment", "paid"))
+        self.assertTrue(tx.invoice_ids.is_move_sent, "the invoice email went out")
+        receipt.assert_not_called()
+
     # ------------------------------------------------------------------ the webhook's guard
     def test_webhook_without_a_valid_signature_changes_nothing(self):
         tx = self.pay_invoice(self.overdue, 500.0)

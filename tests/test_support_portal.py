@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Support tickets in the client portal, over real HTTP: list, page, new ticket, replies."""
 import re
+from urllib.parse import urlsplit
 
 import lxml.html
 
@@ -228,7 +229,9 @@ class TestSupportPortal(HttpCase, SupportFixtures):
         response = self.url_open("/ticket/close", data={
             "ticket_id": self.open_ticket.id, "stage_id": done.id, "csrf_token": self.csrf("/my/tickets")},
             allow_redirects=False)
-        self.assertEqual(response.status_code, 303)
+        # helpdesk_mgmt's answer (a 302, its tests pin it), to the ticket's page
+        self.assertEqual((response.status_code, urlsplit(response.headers["Location"]).path),
+                         (302, f"/my/ticket/{self.open_ticket.id}"))
         self.assertEqual(self.open_ticket.stage_id, done)
 
     # ------------------------------------------------------------------ a client's files in replies
