@@ -98,6 +98,16 @@ class AccountMove(models.Model):
         ]
 
     @api.model
+    def _client_hub_open_invoice_domain(self):
+        """Issued customer invoices not (fully) paid yet: what a client still owes on."""
+        return [("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("payment_state", "in", ("not_paid", "partial"))]
+
+    @api.model
+    def _client_hub_overdue_invoice_domain(self, today):
+        """Open invoices with an installment past its due date on ``today``."""
+        return [*self._client_hub_open_invoice_domain(), ("line_ids", "any", self._client_hub_past_due_items(today))]
+
+    @api.model
     def _client_hub_statement_domain(self, commercial, query, today):
         """Issued invoices and credit notes of a client's commercial entity, filtered as the
         statement's ``filterby`` and ``year`` ask. Drafts (not issued) and cancelled documents are
@@ -107,11 +117,10 @@ class AccountMove(models.Model):
             ("move_type", "in", STATEMENT_TYPES),
             ("state", "=", "posted"),
         ]
-        open_invoice = [("move_type", "=", "out_invoice"), ("payment_state", "in", ("not_paid", "partial"))]
         if query.filterby == "unpaid":
-            domain += open_invoice
+            domain += self._client_hub_open_invoice_domain()
         elif query.filterby == "overdue":
-            domain += [*open_invoice, ("line_ids", "any", self._client_hub_past_due_items(today))]
+            domain += self._client_hub_overdue_invoice_domain(today)
         elif query.filterby == "paid":
             domain += [("move_type", "=", "out_invoice"), ("payment_state", "in", PAID_STATES)]
         elif query.filterby == "credit_notes":
