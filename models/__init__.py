@@ -7,6 +7,7 @@ from . import client_hub_magic_link_gate
 from . import client_hub_magic_link_request
 from . import client_hub_portal_export
 from . import helpdesk_ticket
+from . import ir_config_parameter
 from . import ir_filters
 from . import ir_http
 from . import mail_message
