@@ -1,16 +1,19 @@
-"""`load` (issue 14): the whole client journey under load, and faults, on a real multi-worker server.
+"""`load` (issues 14, 24): the whole client journey under load, and faults, on real multi-worker servers.
 
     make load                                   200 users, 3 minutes, on client_hub_bench (make seed)
     make load FAULTS=1                          the same with faults during the load
     make load USERS=50 DURATION=120             other figures (environment variables or options)
-    python3 -m dev.load --users 20 --duration 60 --db mydb [--faults] [--no-upgrade]
+    make load SERVERS=2 [FAULTS=1]              two servers behind HAProxy (deploy/haproxy.cfg)
+    python3 -m dev.load --users 20 --duration 60 --db mydb [--faults] [--servers 2] [--no-upgrade]
 
 What it does: upgrades client_hub in the database (the run measures this checkout), starts the
 local mail sink, the fake Stripe API (bench/load/fake_stripe.py) and a production-like
 `odoo-bin --workers 4 --max-cron-threads 1` with Odoo's usual limits (var/load/odoo-load.conf;
-`--load ...,client_hub_load_stripe` points payment_stripe at the fake API), prepares the users
-(`odoo shell`: magic links, tickets, Stripe in test mode: dev/load_scripts.py), runs Locust headless
-(bench/load/locustfile.py, its own virtualenv var/locust-venv, version pinned in
+`--load ...,client_hub_load_stripe` points payment_stripe at the fake API) -- or, with SERVERS=2, two
+`odoo-bin --workers 2 --proxy-mode` servers sharing the database and the data directory behind HAProxy
+(dev/load_servers.py; its config rendered from deploy/haproxy.cfg into var/load/<label>/haproxy.cfg) --,
+prepares the users (`odoo shell`: magic links, tickets, Stripe in test mode: dev/load_scripts.py), runs
+Locust headless (bench/load/locustfile.py, its own virtualenv var/locust-venv, version pinned in
 requirements-test.txt), samples each worker's memory, optionally injects the faults
 (dev/load_faults.py), waits for the background exports, reads back from the database that nothing
 was lost, stops everything and prints the report (dev/load_report.py; also var/load/report.txt).
@@ -30,26 +33,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dev import load_report
+from dev import load_report, load_servers
 from dev.common import MODULE, REPO, VAR, free_port, run, say
-from dev.load_faults import FaultDriver
-from dev.load_procs import MemoryWatch, children, http_ok, start, stop
+from dev.load_faults import FaultDriver, ServerKill
+from dev.load_procs import MemoryWatch, children, start, stop
 from dev.load_scripts import CHECK, PREPARE
+from dev.load_setup import LOAD, WORKERS_PER_SERVER, ensure_locust, locust_pin, wait_exports, write_conf
 from dev.odoo_runtime import Context, context, odoo_env
 
-LOAD = VAR / "load"
-LOCUST_VENV = VAR / "locust-venv"
+__all__ = ["LoadRun", "locust_pin", "run_load"]
 LOCUSTFILE = REPO / "bench" / "load" / "locustfile.py"
 FAKE_STRIPE = REPO / "bench" / "load" / "fake_stripe.py"
-LOAD_ADDONS = REPO / "bench" / "load" / "addons"
 MAILGATE = Path("addons/mail/static/scripts/odoo-mailgate.py")
 WEBHOOK_SECRET = "whsec_client_hub_load_only"  # noqa: S105 (the fake Stripe's, for the load database)
-# A production configuration (README "Deployment and scaling"): 4 workers, one cron worker, limits.
-PRODUCTION = {
-    "workers": 4, "max_cron_threads": 1, "limit_memory_soft": 640 * 1024 * 1024,
-    "limit_memory_hard": 768 * 1024 * 1024, "limit_time_cpu": 60, "limit_time_real": 120,
-    "limit_request": 65536, "list_db": "False", "proxy_mode": "False", "log_level": "info",
-}
 
 
 @dataclass
@@ -64,47 +60,44 @@ class LoadRun:
     zip_sync_limit: int = 10  # PDFs rendered in the request; more: a background export
     label: str = "load"
     thresholds: dict = field(default_factory=dict)
+    servers: int = 1  # 2: two --workers 2 servers behind HAProxy
 
 
-def locust_pin() -> str:
-    """`locust==X` from requirements-test.txt, where it is a comment: it goes into its own
-    virtualenv, not Odoo's (locust needs gevent >= 24 and Flask 3; Odoo 19 pins gevent 22 and
-    Werkzeug 2)."""
-    text = (REPO / "requirements-test.txt").read_text(encoding="utf-8")
-    match = re.search(r"^#\s*load:\s*(locust==[\w.]+)", text, re.MULTILINE)
-    if not match:
-        raise RuntimeError("requirements-test.txt has no `# load: locust==X` line")
-    return match.group(1)
-
-
-def ensure_locust() -> Path:
-    pin = locust_pin()
-    python = LOCUST_VENV / "bin" / "python"
-    probe = subprocess.run([str(python), "-c", "import importlib.metadata as m; print(m.version('locust'))"],
-                           capture_output=True, text=True, check=False) if python.exists() else None
-    if probe is None or probe.stdout.strip() != pin.split("==")[1]:
-        say(f"installing {pin} into {LOCUST_VENV} (its own virtualenv)")
-        if not python.exists():
-            run([sys.executable, "-m", "venv", LOCUST_VENV])
-        run([python, "-m", "pip", "install", "-q", pin])
-    return LOCUST_VENV / "bin" / "locust"
-
-
-def write_conf(ctx: Context, port: int, gevent_port: int, db: str) -> Path:
-    base = ctx.conf.read_text(encoding="utf-8").splitlines()
-    lines = []
-    for line in base:
-        if line.startswith("addons_path"):
-            line = f"{line},{LOAD_ADDONS}"
-        if line.split("=")[0].strip() in ("list_db",):
-            continue
-        lines.append(line)
-    lines += [f"{key} = {value}" for key, value in PRODUCTION.items()]
-    lines += ["http_interface = 127.0.0.1", f"http_port = {port}", f"gevent_port = {gevent_port}",
-              f"db_name = {db}", f"dbfilter = ^{db}$", "server_wide_modules = base,rpc,web,client_hub_load_stripe"]
-    conf = LOAD / "odoo-load.conf"
-    conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return conf
+def start_servers(ctx: Context, opts: LoadRun, out: Path, env: dict):
+    """The Odoo server(s) and, for several, HAProxy in front: (servers, balancer or None, base URL,
+    report.url). One server is reached directly, as before issue 24."""
+    workers = WORKERS_PER_SERVER.get(opts.servers, 2)
+    servers = []
+    for n in range(1, opts.servers + 1):
+        name = "odoo-load" if opts.servers == 1 else f"odoo{n}"
+        port, gevent_port = free_port(), free_port()
+        conf = write_conf(ctx, port, gevent_port, opts.db, name=name, workers=workers, proxy=opts.servers > 1)
+        log = out / ("server.log" if opts.servers == 1 else f"server-{name}.log")
+        servers.append(load_servers.OdooServer(name, [*ctx.odoo.command, "-c", conf], log, env, port, gevent_port))
+    balancer = None
+    if opts.servers > 1:
+        ports = load_servers.Ports(front=free_port(), reports=free_port(), stats=free_port(),
+                                   http=[s.http_port for s in servers], gevent=[s.gevent_port for s in servers])
+        cfg = out / "haproxy.cfg"
+        cfg.write_text(load_servers.render(load_servers.HAPROXY_CFG.read_text(encoding="utf-8"), ports),
+                       encoding="utf-8")
+        balancer = load_servers.Balancer(load_servers.haproxy_binary(), cfg, out / "haproxy.log", ports.stats)
+    for server in servers:
+        server.start()
+    for server in servers:
+        if server.wait_up() is None:
+            raise RuntimeError(f"the load server {server.name} did not start, see {server.log}")
+    if balancer is None:
+        base = f"http://127.0.0.1:{servers[0].http_port}"
+        say(f"server up on {base}: {workers} workers, 1 cron worker (log {servers[0].log})")
+        return servers, None, base, f"http://127.0.0.1:{servers[0].gevent_port}"
+    balancer.start()
+    base = f"http://127.0.0.1:{ports.front}"
+    if not load_servers.wait_backends_up(balancer, len(servers)):
+        raise RuntimeError(f"HAProxy does not see every server up, see {balancer.log}")
+    say(f"{len(servers)} servers ({workers} workers and 1 cron worker each) behind HAProxy on {base} "
+        f"(config {balancer.cfg}, log {balancer.log}, statistics http://127.0.0.1:{ports.stats}/stats)")
+    return servers, balancer, base, f"http://127.0.0.1:{ports.reports}"
 
 
 def run_load(ctx: Context, opts: LoadRun) -> tuple[bool, str]:
@@ -117,11 +110,10 @@ def run_load(ctx: Context, opts: LoadRun) -> tuple[bool, str]:
         say(f"upgrading {MODULE} in {opts.db} (the load runs this checkout's code)")
         run(ctx.cmd("-d", opts.db, "-u", MODULE, "--stop-after-init", "--no-http"), env=odoo_env(), cwd=str(VAR),
             stdout=(out / "upgrade.log").open("w"), stderr=subprocess.STDOUT)
-    port, gevent_port, stripe_port, smtp_port, mail_web = (free_port() for _ in range(5))
-    base = f"http://127.0.0.1:{port}"
+    stripe_port, smtp_port, mail_web = (free_port() for _ in range(3))
     run_tag = datetime.now().strftime("%m%d%H%M%S")
     procs: dict[str, subprocess.Popen] = {}
-    watch = driver = None
+    servers, balancer, watches, driver = [], None, [], None
     try:
         mail_dir = out / "mail"
         mail_dir.mkdir()
@@ -129,24 +121,17 @@ def run_load(ctx: Context, opts: LoadRun) -> tuple[bool, str]:
                                     "--web-port", mail_web, "--dir", mail_dir, "--host", "127.0.0.1"],
                                    out / "mailsink.log")
         procs["fake Stripe"] = start([sys.executable, FAKE_STRIPE, "--port", stripe_port], out / "fake-stripe.log")
-        conf = write_conf(ctx, port, gevent_port, opts.db)
         env = {**odoo_env(), "CLIENT_HUB_FAKE_STRIPE_URL": f"http://127.0.0.1:{stripe_port}/v1"}
-        server_log = out / "server.log"
-        procs["server"] = start([*ctx.odoo.command, "-c", conf], server_log, env=env)
-        deadline = time.time() + 180
-        while not http_ok(f"{base}/web/health"):
-            if procs["server"].poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"the load server did not start, see {server_log}")
-            time.sleep(1)
-        say(f"server up on {base}: {PRODUCTION['workers']} workers, 1 cron worker (log {server_log})")
+        servers, balancer, base, report_url = start_servers(ctx, opts, out, env)
+        server_log = servers[0].log if len(servers) == 1 else out
         since = (datetime.now(UTC) - timedelta(seconds=5)).strftime("%Y-%m-%d %H:%M:%S")
         data_file = out / "users.json"
-        prep = {"run": run_tag, "base": base, "report_url": f"http://127.0.0.1:{gevent_port}",
+        prep = {"run": run_tag, "base": base, "report_url": report_url,
                 "smtp_port": smtp_port, "webhook_secret": WEBHOOK_SECRET, "users": opts.users, "prefix": opts.prefix,
                 "zip_sync_limit": opts.zip_sync_limit, "out": str(data_file),
                 "stripe_api": f"http://127.0.0.1:{stripe_port}/v1", "mail_pace": 3.0 if opts.users >= 100 else 2.0,
                 "mailgate": {"python": str(ctx.python), "script": str(ctx.odoo.src / MAILGATE), "db": opts.db,
-                             "port": port}}
+                             "port": int(base.rsplit(":", 1)[1])}}
         say(f"preparing {opts.users} client contacts (magic links, tickets, their documents' PDFs)")
         started = time.time()
         code = ctx.shell(opts.db, PREPARE.format(opts=json.dumps(prep)), log=out / "prepare.log")
@@ -160,12 +145,19 @@ def run_load(ctx: Context, opts: LoadRun) -> tuple[bool, str]:
                "--only-summary", "--loglevel", "WARNING"]
         lenv = {**os.environ, "LOAD_DATA": str(data_file), "LOAD_RESULTS": str(results),
                 **({"LOAD_STORM_AT": str(storm_at)} if storm_at else {})}
-        master = procs["server"].pid
-        driver = FaultDriver(ctx, opts.db, master, opts.duration, base, out) if opts.faults else None
-        watch = MemoryWatch(master, driver.cron_pids if driver else lambda: FaultDriver.cron_of(ctx, master))
-        watch.start()
-        say(f"Locust: {opts.users} clients + Stripe + mail server for {opts.duration}s"
-            + (" with faults: kill -9 of workers, PostgreSQL restart, webhook storm" if opts.faults else ""))
+        if opts.faults and balancer:
+            driver = ServerKill(ctx, opts.db, servers, balancer, opts.duration, out)
+        elif opts.faults:
+            driver = FaultDriver(ctx, opts.db, servers[0].master, opts.duration, base, out)
+        for server in servers:
+            roles = driver.cron_pids if isinstance(driver, FaultDriver) else (
+                lambda s=server: FaultDriver.cron_of(ctx, s.master))
+            watches.append(MemoryWatch(lambda s=server: s.master, roles))
+            watches[-1].start()
+        say(f"Locust: {opts.users} clients + Stripe + mail server for {opts.duration}s" + (
+            "" if not opts.faults else " with faults: " + (
+                "a whole server killed (kill -9) and started again, webhook storm" if balancer else
+                "kill -9 of workers, PostgreSQL restart, webhook storm")))
         locust_started = time.time()
         load_start = os.getloadavg()[0]
         if driver:
@@ -176,7 +168,7 @@ def run_load(ctx: Context, opts: LoadRun) -> tuple[bool, str]:
         wall = time.time() - locust_started
         load_end = os.getloadavg()[0]
         if driver:
-            driver.join(timeout=120)
+            driver.join(timeout=180)
         say(f"Locust done in {wall:.0f}s (exit {locust_rc}); waiting for the background exports")
         exports_wait = wait_exports(ctx, opts.db, since)
         if driver:
@@ -184,49 +176,52 @@ def run_load(ctx: Context, opts: LoadRun) -> tuple[bool, str]:
         intents = out / "intents.json"
         with urllib.request.urlopen(f"http://127.0.0.1:{stripe_port}/_load/intents", timeout=30) as response:
             intents.write_bytes(response.read())
-        watch.stop()
-        workers_after = children(master)
+        for watch in watches:
+            watch.stop()
+        workers_after = sum(len(children(s.master)) for s in servers if s.alive())
+        per_server = load_servers.collect(servers, balancer, watches, locust_started, wall) if balancer else None
         check_log = out / "check.log"
         ctx.shell(opts.db, CHECK.format(opts=json.dumps({"results": str(results), "intents": str(intents),
                                                           "since": since})), log=check_log)
         match = re.search(r"^LOAD_CHECK (.+)$", check_log.read_text(encoding="utf-8"), re.MULTILINE)
         checks = json.loads(match.group(1)) if match else None
+        peaks = {pid: mb for w in watches for pid, mb in w.peaks.items()}
+        kinds = {pid: kind for w in watches for pid, kind in w.kinds.items()}
         report = load_report.build(
             opts=opts, out=out, results=json.loads(results.read_text()) if results.exists() else None,
-            checks=checks, memory=(watch.peaks, watch.kinds), locust_rc=locust_rc, wall=wall,
-            exports_wait=exports_wait, faults=driver.report if driver else None, workers_after=len(workers_after),
-            server_log=server_log, loadavg=(load_start, load_end),
+            checks=checks, memory=(peaks, kinds), locust_rc=locust_rc, wall=wall,
+            exports_wait=exports_wait, faults=driver.report if driver else None, workers_after=workers_after,
+            server_log=server_log, loadavg=(load_start, load_end), servers=per_server,
             clients=ctx.psql("SELECT count(*) FROM res_partner WHERE is_company AND customer_rank > 0", opts.db))
     finally:
-        if watch:
+        for watch in watches:
             watch.stop()
-        for name in ("server", "fake Stripe", "mail sink"):
+        for server in servers:
+            server.stop()
+        if balancer:
+            balancer.stop()
+        for name in ("fake Stripe", "mail sink"):
             stop(procs.get(name))
     (out / "report.txt").write_text(report.text + "\n", encoding="utf-8")
     (LOAD / "report.txt").write_text(report.text + "\n", encoding="utf-8")
     return report.passed, report.text
 
 
-def wait_exports(ctx: Context, db: str, since: str, timeout: float = 900) -> float:
-    """Seconds the background exports of the run took to finish after Locust stopped."""
-    started = time.time()
-    while time.time() - started < timeout:
-        left = ctx.psql("SELECT count(*) FROM client_hub_portal_export WHERE create_date >= :'since' "
-                        "AND state IN ('queued', 'running')", db, since=since)
-        if left == "0":
-            break
-        time.sleep(3)
-    return time.time() - started
+def label(faults: bool, servers: int) -> str:
+    """The run's folder under var/load/: load, faults, load-2-servers, faults-2-servers."""
+    return ("faults" if faults else "load") + (f"-{servers}-servers" if servers > 1 else "")
 
 
 def cmd_load(args) -> int:
     ctx = context(require=True)
     if not ctx.db_exists(args.db):
-        say(f"database {args.db} does not exist: run `make seed` first (2,000 clients, about 20 minutes)")
+        say(f"database {args.db} does not exist: run `make seed` first (2,000 clients, about 20 minutes; "
+            "`python3 dev/manage.py seed --clients 300` for a smaller one)")
         return 2
     opts = LoadRun(db=args.db, users=args.users, duration=args.duration, faults=args.faults,
                    upgrade=not args.no_upgrade, spawn_rate=args.spawn_rate, zip_sync_limit=args.zip_sync_limit,
-                   prefix=args.prefix, label="faults" if args.faults else "load")
+                   prefix=args.prefix, servers=args.servers,
+                   label=label(args.faults, args.servers))
     passed, text = run_load(ctx, opts)
     print(text, flush=True)
     return 0 if passed else 1
@@ -275,6 +270,8 @@ def build_parser(p=None):
     p.add_argument("--spawn-rate", type=float, default=10.0, help="users started per second")
     p.add_argument("--faults", action="store_true", default=os.environ.get("FAULTS", "") not in ("", "0"),
                    help="kill -9 workers, restart PostgreSQL and a webhook storm during the load")
+    p.add_argument("--servers", type=int, choices=(1, 2), default=int(os.environ.get("SERVERS") or 1),
+                   help="1: one --workers 4 server; 2: two --workers 2 servers behind HAProxy (deploy/haproxy.cfg)")
     p.add_argument("--no-upgrade", action="store_true", help=f"do not upgrade {MODULE} in the database first")
     p.add_argument("--zip-sync-limit", type=int, default=10,
                    help="PDFs a ZIP may render in the request, more: a background export (default %(default)s)")

@@ -149,3 +149,86 @@ class FaultDriver(threading.Thread):
             kill["export_final"] = self.ctx.psql(
                 "SELECT state || ' ' || progress_done || '/' || document_count || ' ' || coalesce(attachment_id::text, "
                 "'no archive') FROM client_hub_portal_export WHERE id = :'id'", self.db, id=kill["export"])
+
+
+class ServerKill(threading.Thread):
+    """`make load SERVERS=2 FAULTS=1`: a whole server dies and comes back, as a machine does.
+
+    An export is queued at a fifth of the run; at a third, the server whose cron worker renders it
+    (a wkhtmltopdf child; else the last server) gets `kill -9` of its process group: its master and
+    every worker at once, requests in flight included. It is started again 15 s later (its own
+    command and configuration); HAProxy's health check puts it back. The webhook storm (at 75 %, from
+    the locustfile) goes through HAProxy too. Every GET must be answered (HAProxy retries it on the
+    other server); the export must end whole (the other server's cron takes it again)."""
+
+    DOWN_SECONDS = 15
+
+    def __init__(self, ctx: Context, db: str, servers, balancer, duration: int, out: Path):
+        super().__init__(daemon=True, name="load-server-kill")
+        self.ctx, self.db, self.servers, self.balancer, self.duration, self.out = (
+            ctx, db, servers, balancer, duration, out)
+        self.report: dict = {"server_kill": None, "storm_at": round(duration * 0.75)}
+        self.export = FaultDriver(ctx, db, servers[0].master, duration, "", out)  # its queue and export helpers
+        self.export.report = self.report
+
+    def run(self):
+        self.t0 = time.time()
+        try:
+            self.export.t0 = self.t0
+            self.export.sleep_until(max(0, self.duration * 0.2 - 12))
+            self.export.queue_export()
+            self.export.sleep_until(self.duration * 0.33)
+            self.kill_and_restart()
+        except Exception as error:
+            self.report["error"] = repr(error)
+
+    def renderer(self):
+        """The server whose cron worker has a wkhtmltopdf child (it renders the export), if any."""
+        for server in self.servers:
+            for cron in FaultDriver.cron_of(self.ctx, server.master):
+                if children(cron):
+                    return server
+        return None
+
+    def kill_and_restart(self):
+        export = wait_for(self.export.running_export, timeout=self.duration * 0.1, step=0.5) or ""
+        renderer = wait_for(self.renderer, timeout=min(20, self.duration * 0.1), step=0.5)
+        victim = renderer or self.servers[-1]
+        at = time.time()
+        killed = victim.kill9()
+        gone = wait_for(lambda: all(_gone(pid) for pid in killed), timeout=10, step=0.2)
+        time.sleep(max(0.0, at + self.DOWN_SECONDS - time.time()))
+        restarted = time.time()
+        victim.start()
+        answered = victim.wait_up()
+        back = wait_for(lambda: self.balanced(victim.name), timeout=60, step=0.5)
+        self.report["server_kill"] = {
+            "at": at, "server": victim.name, "killed": killed, "all_dead": bool(gone),
+            "rendering_export": renderer is not None,
+            "export": export.split()[0] if export else None,
+            "export_progress": f"{export.split()[1]} of {export.split()[2]} PDFs" if export else None,
+            "restarted_at": restarted, "answered_after": round(answered, 1) if answered is not None else None,
+            "back_in_haproxy_at": back and round(back - at, 1),
+        }
+
+    def balanced(self, name: str):
+        from dev.load_servers import parse_stats
+
+        try:
+            row = parse_stats(self.balancer.stats_csv()).get(f"odoo_http/{name}", {})
+        except OSError:
+            return None
+        return time.time() if row.get("status") == "UP" else None
+
+    def finish(self):
+        self.export.report = {"export_queued": self.report.get("export_queued"), "kill": self.report["server_kill"]}
+        self.export.finish()
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended (no longer in /proc, or a zombie not yet reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat[stat.rfind(")") + 2] in "ZX"

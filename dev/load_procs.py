@@ -58,12 +58,14 @@ def is_gevent_worker(pid: int) -> bool:
 
 
 class MemoryWatch(threading.Thread):
-    """Samples the resident memory of every worker of ``master`` each second; keeps each
-    process's peak (a worker recycled or killed leaves its own line)."""
+    """Samples the resident memory of every worker of ``master`` (a pid, or a function giving the
+    current one: a server started again) each second; keeps each process's peak (a worker recycled
+    or killed leaves its own line)."""
 
-    def __init__(self, master: int, roles):
+    def __init__(self, master, roles):
         super().__init__(daemon=True, name="load-memory")
-        self.master, self.roles = master, roles
+        self.master_of = master if callable(master) else (lambda: master)
+        self.roles = roles
         self.peaks: dict[int, float] = {}
         self.kinds: dict[int, str] = {}
         self.stop_event = threading.Event()
@@ -71,7 +73,7 @@ class MemoryWatch(threading.Thread):
     def run(self):
         while not self.stop_event.is_set():
             cron = self.roles()
-            for pid in children(self.master):
+            for pid in children(self.master_of()):
                 mb = rss_mb(pid)
                 self.peaks[pid] = max(self.peaks.get(pid, 0.0), mb)
                 if pid not in self.kinds or self.kinds[pid] == "HTTP":

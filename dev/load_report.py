@@ -9,6 +9,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from dev import load_servers
+
 
 @dataclass
 class Report:
@@ -45,6 +47,9 @@ def _windows(faults: dict | None, t0: float | None, storm: dict | None = None) -
     if not faults or not t0:
         return []
     windows = []
+    if faults.get("server_kill"):  # down, started again, back in HAProxy (or 90 s)
+        kill = faults["server_kill"]
+        windows.append(("server killed", kill["at"] - t0 - 1, kill["at"] - t0 + (kill["back_in_haproxy_at"] or 90) + 5))
     if faults.get("kill"):
         windows.append(("kill -9", faults["kill"]["at"] - t0 - 1, faults["kill"]["at"] - t0 + 30))
     if faults.get("pg_restart"):
@@ -56,15 +61,17 @@ def _windows(faults: dict | None, t0: float | None, storm: dict | None = None) -
 
 
 def build(*, opts, out, results, checks, memory, locust_rc, wall, exports_wait, faults, workers_after, server_log,
-          clients, loadavg=None) -> Report:
+          clients, loadavg=None, servers=None) -> Report:
     lines, problems = [], []
     stats = _stats(out)
     total = next((r for r in stats if r["Name"] == "Aggregated"), None)
     cores = os.cpu_count()
+    count = getattr(opts, "servers", 1)
+    setup = ("odoo-bin --workers 4 --max-cron-threads 1" if count == 1 else
+             f"{count} x odoo-bin --workers 2 --max-cron-threads 1 --proxy-mode behind HAProxy (deploy/haproxy.cfg)")
     lines.append(f"== client_hub {'load with faults' if opts.faults else 'load'}: database {opts.db} "
                  f"({int(clients):,} clients), {opts.users} client users + Stripe + mail server, "
-                 f"{opts.duration} s (Locust ran {wall:.0f} s with the stop), odoo-bin --workers 4 "
-                 f"--max-cron-threads 1, {cores} cores shared ==")
+                 f"{opts.duration} s (Locust ran {wall:.0f} s with the stop), {setup}, {cores} cores shared ==")
     if loadavg:
         lines.append(f"machine load average (1 min) at the start / end of the run: {loadavg[0]:.1f} / {loadavg[1]:.1f} "
                      f"on {cores} cores (other work on the machine counts too)")
@@ -83,10 +90,11 @@ def build(*, opts, out, results, checks, memory, locust_rc, wall, exports_wait, 
         return next((name for name, start, end in windows if start <= t <= end), None)
 
     outside = [f for f in failures if not in_window(f["t"])]
+    failed_gets = [f for f in failures if f.get("method") == "GET"]
     if total:
         lines.append(f"requests: {int(total['Request Count']):,}, {float(total['Requests/s']):.1f} per second; "
                      f"p50 {_ms(total['50%'])} ms, p95 {_ms(total['95%'])} ms, p99 {_ms(total['99%'])} ms; "
-                     f"5xx: {n5xx}; other failures: {len(failures) - n5xx}")
+                     f"5xx: {n5xx}; other failures: {len(failures) - n5xx}; failed GET: {len(failed_gets)}")
         rows = [[r["Type"], r["Name"], r["Request Count"], r["Failure Count"], _ms(r["50%"]), _ms(r["95%"]),
                  _ms(r["99%"]), _ms(r["Max Response Time"]), f"{float(r['Requests/s']):.2f}"]
                 for r in stats if r["Name"] != "Aggregated"]
@@ -96,6 +104,8 @@ def build(*, opts, out, results, checks, memory, locust_rc, wall, exports_wait, 
         by = Counter((f["name"], f["status"], f["error"][:90]) for f in failures)
         lines.append("failures (route, HTTP status, error: count):")
         lines += [f"  {name} {status}: {error}: {count}" for (name, status, error), count in by.most_common(12)]
+    if servers:
+        lines += load_servers.report_lines(servers)
     peaks, kinds = memory
     if peaks:
         lines.append("peak memory per worker (RSS, MB): " + ", ".join(
@@ -160,6 +170,8 @@ def build(*, opts, out, results, checks, memory, locust_rc, wall, exports_wait, 
     # ---------------------------------------------------------------- faults
     if opts.faults:
         problems += _faults(lines, faults, results, checks, windows, failures, t0)
+        if faults and faults.get("server_kill") is not None and failed_gets:
+            problems.append(f"{len(failed_gets)} failed GET (HAProxy retries a GET on the other server)")
         if outside:
             problems.append(f"{len(outside)} failures outside the faults' windows: " + "; ".join(
                 f"{f['t']:.0f} s {f['name']} {f['status']} {f['error'][:60]}" for f in outside[:5]))
@@ -208,6 +220,8 @@ def _faults(lines, faults, results, checks, windows, failures, t0) -> list[str]:
             problems.append("kill -9: not recovered")
         if not kill["export"]:
             problems.append("kill -9: no export was running when the cron worker was killed")
+    if "server_kill" in faults:
+        problems += _server_kill(lines, faults.get("server_kill"), failures, t0, saw)
     pg = faults.get("pg_restart")
     if pg:
         hooks = results["webhooks"]
@@ -239,3 +253,21 @@ def _faults(lines, faults, results, checks, windows, failures, t0) -> list[str]:
     else:
         problems.append("the webhook storm did not run")
     return problems
+
+
+def _server_kill(lines, kill, failures, t0, saw) -> list[str]:
+    if not kill:
+        return ["the server kill did not run"]
+    gets = sum(1 for f in failures if f.get("method") == "GET")
+    export_ok = not kill["export"] or (kill.get("export_final") or "").startswith("done")
+    ok = kill["all_dead"] and kill["answered_after"] is not None and kill["back_in_haproxy_at"] is not None and (
+        export_ok)
+    lines.append(f"  [{'ok' if ok else 'FAIL'}] server {kill['server']} killed at {kill['at'] - t0:.0f} s (kill -9 of "
+                 f"its process group: master and workers {kill['killed']}, all dead: {kill['all_dead']}; its cron "
+                 + (f"rendering export {kill['export']}, {kill['export_progress']}" if kill["rendering_export"] else
+                    "rendering nothing then") +
+                 f"); started again at {kill['restarted_at'] - t0:.0f} s, answered {kill['answered_after']} s later, "
+                 f"back in HAProxy {kill['back_in_haproxy_at']} s after the kill; export {kill['export']} ended "
+                 f"{kill.get('export_final')}; failed GET in the whole run: {gets}; "
+                 f"clients saw: {saw('server killed')}")
+    return [] if ok else ["server kill: not recovered"]

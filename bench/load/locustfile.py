@@ -83,7 +83,7 @@ def _record(request_type, name, response_time, response_length, response=None, e
     if status >= 500:
         STATE["status_5xx"][name] += 1
     if exception is not None:
-        STATE["failures"].append({"t": round(now(), 2), "name": name, "status": status,
+        STATE["failures"].append({"t": round(now(), 2), "method": request_type, "name": name, "status": status,
                                   "error": str(exception)[:240]})
 
 
