@@ -5,9 +5,10 @@ MANAGE = $(PYTHON) dev/manage.py
 PORT ?= 8069
 MAIL_PORT ?= 2525
 MAIL_WEB_PORT ?= 8025
+SEED_CLIENTS ?= 2000
 DEMO_PORTS = --port $(PORT) --mail-port $(MAIL_PORT) --mail-web-port $(MAIL_WEB_PORT)
 
-.PHONY: setup test test-pure run stop demo-reset screenshots lint hooks i18n seed bench stop-db load
+.PHONY: setup test test-pure run stop demo-reset screenshots lint hooks i18n seed bench stop-db load capacity
 
 setup:      ## install what is missing, find Odoo 19, start the project PostgreSQL
 	$(MANAGE) setup
@@ -29,11 +30,13 @@ hooks:      ## install those checks as a git pre-commit hook (pre-commit install
 	$(MANAGE) hooks
 i18n:       ## export i18n/client_hub.pot and i18n/fr.po with Odoo's tooling
 	$(MANAGE) i18n
-seed:       ## 2,000 clients x 25 invoices into database client_hub_bench
-	$(MANAGE) seed --fresh
+seed:       ## 2,000 clients x 25 invoices into database client_hub_bench (SEED_CLIENTS=300: a smaller one)
+	$(MANAGE) seed --fresh --clients $(SEED_CLIENTS)
 bench:      ## run bench/bench_*.py
 	$(MANAGE) bench
-load:       ## Locust on a --workers 4 server, seeded database (USERS=200 DURATION=180 FAULTS=1)
+load:       ## Locust on a --workers 4 server, seeded database (USERS=200 DURATION=180 FAULTS=1 SERVERS=2)
 	$(PYTHON) -m dev.load
+capacity:   ## the capacity curve: USERS 10..200 x 1 and 2 servers (CAPACITY_USERS="10 50" DURATION=120)
+	$(PYTHON) -m dev.load_capacity
 stop-db:    ## stop the project-local PostgreSQL cluster
 	$(MANAGE) stop-db
