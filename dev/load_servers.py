@@ -239,8 +239,9 @@ def report_lines(info: dict) -> list[str]:
     """The report's per-server section: HAProxy's log (every request, by the server that answered
     it), its statistics (retries, redispatches, health checks), each server's workers' memory."""
     log, stats = info["log"], info["stats"]
-    lines = [f"per server (HAProxy's log and statistics; config {info['haproxy_cfg']}):"]
-    names = [*sorted(info["memory"]), "all"]
+    lines = [f"per server (HAProxy's log and statistics; config {info['haproxy_cfg']}; <NOSRV>: no server "
+             "was up, HAProxy answered 503 itself):"]
+    names = [*sorted(info["memory"]), *sorted(set(log) - set(info["memory"]) - {"all"}), "all"]
     rows = []
     for name in names:
         entry = log.get(name, {"requests": 0, "per_second": 0.0, "p50": None, "p95": None, "p99": None,
@@ -256,7 +257,7 @@ def report_lines(info: dict) -> list[str]:
                "retries", "redispatches", "checks down", "state", "starts"]
     widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
     lines += ["  " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in [headers, *rows]]
-    for name in names[:-1]:
+    for name in sorted(info["memory"]):
         routes = log.get(name, {}).get("routes", {})
         busiest = sorted(routes.items(), key=lambda item: -len(item[1]))[:8]
         lines.append(f"  {name} routes (requests, p50/p95 ms): " + "; ".join(

@@ -27,11 +27,13 @@ LOG = """\
 1796558386.100 GET /my/invoices/43 odoo_http odoo1 200 80 0 0 70 0 ---- 127.0.0.1
 """
 
+NOSRV = "1796558387.000 GET /my/statement odoo_http <NOSRV> 503 0 -1 -1 -1 0 SC-- 127.0.0.1"
+
 
 class TestHaproxyConfig(unittest.TestCase):
     def test_the_operators_config_says_what_the_run_measures(self):
         """Retries on another server, never a POST replayed, health checks, the websocket to gevent."""
-        for line in ("balance roundrobin", "option httpchk GET /web/health", "retry-on all-retryable-errors",
+        for line in ("balance roundrobin", "http-check send meth GET uri /web/health ver HTTP/1.1 hdr Host", "retry-on all-retryable-errors",
                      "option redispatch", "http-request disable-l7-retry if !METH_GET", "option forwardfor",
                      "use_backend odoo_websocket if { path_beg /websocket }",
                      "http-request set-header X-Forwarded-Host"):
@@ -83,7 +85,7 @@ class TestHaproxyFigures(unittest.TestCase):
 
     def test_report_lines_per_server_and_in_all(self):
         info = {"stats": load_servers.parse_stats(STATS), "haproxy_cfg": "var/x/haproxy.cfg",
-                "log": load_servers.per_server(load_servers.parse_log(LOG.splitlines()), 2.0),
+                "log": load_servers.per_server(load_servers.parse_log(LOG.splitlines() + [NOSRV]), 2.0),
                 "memory": {"odoo1": ({11: 150.0}, {11: "HTTP"}), "odoo2": ({}, {})},
                 "starts": {"odoo1": 1, "odoo2": 2}}
         text = "\n".join(load_servers.report_lines(info))
@@ -91,6 +93,8 @@ class TestHaproxyFigures(unittest.TestCase):
                if "|" in line}
         self.assertEqual(row["odoo2"][1:3] + row["odoo2"][-3:], ["1", "0.5", "1", "UP", "2"])
         self.assertEqual(row["all"][9:11], ["4", "4"])  # retries and redispatches of every server
+        self.assertEqual(row["<NOSRV>"][1] + row["<NOSRV>"][6], "11")  # every server down: HAProxy's own 503
+        self.assertEqual(row["all"][1], "5")
         self.assertIn("odoo1 peak memory per worker (RSS, MB): HTTP 11: 150", text)
 
 
