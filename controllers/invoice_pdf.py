@@ -24,8 +24,10 @@ class ClientHubInvoicePdf(PortalAccount):
                 invoice_sudo = self._document_check_access("account.move", invoice_id, access_token)
             except (AccessError, MissingError):
                 invoice_sudo = None  # Odoo's route below answers it
-            # access checked just above: the contact's own document, or the holder of its token
-            pdf = invoice_sudo._client_hub_pdf_attachments() if invoice_sudo else None
+            # access checked just above: the contact's own document, or the holder of its token;
+            # a download of a stored PDF goes straight to Odoo's route, which serves it
+            stored = invoice_sudo and download and invoice_sudo.invoice_pdf_report_id
+            pdf = invoice_sudo._client_hub_pdf_attachments() if invoice_sudo and not stored else None
             if pdf and not download:
                 content = pdf.raw
                 headers = self._get_http_headers(invoice_sudo, report_type, content, download)
