@@ -1,4 +1,5 @@
 from . import magic_link
 from . import statement
+from . import invoice_pdf
 from . import payment
 from . import support

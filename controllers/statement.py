@@ -29,6 +29,14 @@ _logger = logging.getLogger(__name__)
 STATEMENT_URL = "/my/statement"
 
 
+def _statement_pdf_readonly(_controller, _rule, _args):
+    """The statement PDF's cursor: read-only for the default period (this year so far, never
+    closed, never stored); read/write when an end date is given, since the statement of a closed
+    period is stored the first time it is asked for (on a read-only cursor Odoo would render it,
+    fail to store it, and render it again on a read/write one)."""
+    return not request.httprequest.args.get("date_to")
+
+
 class ClientHubStatement(CustomerPortal):
     # ------------------------------------------------------------------ helpers
     @staticmethod
@@ -241,21 +249,24 @@ class ClientHubStatement(CustomerPortal):
         return stream.get_response(as_attachment=True)
 
     # ------------------------------------------------------------------ statement PDF
-    @http.route(f"{STATEMENT_URL}/pdf", type="http", auth="user", website=True, readonly=True)
+    @http.route(f"{STATEMENT_URL}/pdf", type="http", auth="user", website=True, readonly=_statement_pdf_readonly)
     def portal_my_statement_pdf(self, date_from=None, date_to=None, **kw):
         """``GET /my/statement/pdf?date_from=YYYY-MM-DD&date_to=YYYY-MM-DD``: the signed-in
-        client's statement for the period (default: this year so far), as a download."""
+        client's statement for the period (default: this year so far), as a download. A closed
+        period's PDF is rendered once and stored; an open one is rendered at each request."""
         user = request.env.user
         Report = request.env["report.client_hub.report_client_statement"]
+        today = fields.Date.context_today(user)
         try:
-            start, end = statement_period(date_from, date_to, fields.Date.context_today(user))
+            start, end = statement_period(date_from, date_to, today)
         except PeriodError as error:
             return self._statement_period_refused(Report._period_error_message(error))
         # Ownership: the statement printed is always the signed-in user's own commercial entity,
         # over the companies this user is allowed; no id is read from the request. Only now does
         # the report run as the system (portal users cannot read journal items), for that client.
         client = user.partner_id.commercial_partner_id
-        pdf = Report.sudo()._render_statement_pdf(client, start, end, user.company_ids)
+        stored = Report.sudo()._statement_pdf_attachment(user.partner_id, start, end, user.company_ids, today=today)
+        pdf = stored.raw if stored else Report.sudo()._render_statement_pdf(client, start, end, user.company_ids)
         filename = statement_filename(client.name, start, end)
         return request.make_response(pdf, headers=[
             ("Content-Type", "application/pdf"),

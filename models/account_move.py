@@ -273,6 +273,17 @@ class AccountMove(models.Model):
                         move.is_move_sent = was_sent
         return missing
 
+    def _client_hub_pdf_attachments(self):
+        """The stored official PDF (``ir.attachment``) of each issued invoice and credit note of
+        ``self``, in order, for whatever hands it to the client (a download, an email): the one
+        stored when the document was sent or first downloaded, reused as it is; only the missing
+        ones are rendered (in batches) and stored now. Drafts and other documents have none.
+        Callers check the access to ``self`` first."""
+        issued = self.sudo().filtered(lambda move: move.state == "posted" and move.move_type in STATEMENT_TYPES)
+        issued._client_hub_render_official_pdfs()
+        pdfs = issued._client_hub_official_pdfs()
+        return self.env["ir.attachment"].sudo().browse([pdfs[move.id].id for move in issued if move.id in pdfs])
+
     def _client_hub_zip_names(self):
         """Entry names of the archive: the document number made safe (``INV_2026_00042.pdf``),
         never twice the same. Reads the numbers alone (not every column of every document)."""

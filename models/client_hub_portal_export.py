@@ -2,9 +2,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """A client's download of many invoice PDFs, prepared in the background.
 
-A download whose PDFs would take too long to render within a web request (more than the
-``client_hub.zip_sync_limit`` system parameter) becomes an export job: the cron job renders the
-missing official PDFs in batches (committing its progress between batches, so it never runs past a
+A client never waits in its request for more than one PDF to render: a download that would render
+more official PDFs than the ``client_hub.zip_sync_limit`` system parameter (default 1; PDFs stored
+already cost no rendering) becomes an export job: the cron job renders the missing official PDFs in
+batches (committing its progress between batches, so it never runs past a
 worker's time limit), then writes the ZIP to disk and stores it as an attachment without loading
 it in memory. The client follows the progress on ``/my/exports/<id>`` and is emailed when it is
 ready. Jobs and their files expire after a week.
@@ -20,11 +21,12 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from ..lib.statement import safe_filename
+from .ir_config_parameter import CLIENT_HUB_PARAMS
 
 _logger = logging.getLogger(__name__)
 
 PARAM_ZIP_SYNC_LIMIT = "client_hub.zip_sync_limit"
-DEFAULT_ZIP_SYNC_LIMIT = 100
+DEFAULT_ZIP_SYNC_LIMIT = CLIENT_HUB_PARAMS[PARAM_ZIP_SYNC_LIMIT].default
 EXPIRY_DAYS = 7
 
 
@@ -75,13 +77,8 @@ class ClientHubPortalExport(models.Model):
     # ------------------------------------------------------------------ creation
     @api.model
     def _sync_limit(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_ZIP_SYNC_LIMIT)
-        if value in (False, None, ""):
-            return DEFAULT_ZIP_SYNC_LIMIT  # not set (get_param answers False): the default
-        try:
-            return max(int(value), 0)
-        except ValueError:
-            return DEFAULT_ZIP_SYNC_LIMIT
+        """The most PDFs a portal request renders while the client waits; more go to a job."""
+        return self.env["ir.config_parameter"]._client_hub_param(PARAM_ZIP_SYNC_LIMIT)
 
     @api.model
     def _archive_name(self, commercial, day=None):

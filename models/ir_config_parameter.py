@@ -14,7 +14,7 @@ CLIENT_HUB_PARAMS = {
     "client_hub.magic_link_single_use": Param("bool", False),
     "client_hub.magic_link_max_failures": Param("int", 10, 1),
     "client_hub.magic_link_max_requests": Param("int", 5, 1),
-    "client_hub.zip_sync_limit": Param("int", 100, 0, 1000),
+    "client_hub.zip_sync_limit": Param("int", 1, 0, 1000),  # PDFs rendered while a client waits
     "client_hub.support_reopen_on_reply": Param("bool", True),
     "client_hub.support_require_authenticated_staff": Param("bool", True),
     "client_hub.support_authserv_id": Param("str", ""),

@@ -9,17 +9,30 @@ and per currency the client is billed in, in that currency (``amount_currency``)
 Odoo books invoice and credit-note receivable items on the commercial partner itself; a payment
 registered for one of its contacts is booked on that contact and counts too.
 Opening balance: items dated before ``date_from``; closing balance: items dated up to ``date_to``.
+
+The PDF of a closed period (its last day over in the client's time zone) is rendered once and stored
+on the client (see ``_statement_pdf_attachment``); a period still open is rendered at each request.
 """
+import hashlib
+import json
 from datetime import date
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
-from ..lib.periods import PeriodError, check_period, default_period
+from ..lib.periods import PeriodError, check_period, default_period, statement_filename
 
 REPORT_XMLID = "client_hub.action_report_client_statement"
 ACCOUNTING_GROUPS = ("account.group_account_invoice", "account.group_account_readonly")
+# the stored statement of a closed period is found by this prefix and a digest of what it shows
+STORED_STATEMENT_KEY = "client_hub.statement:"
+# what the statement shows of each receivable item: a change to any of them, or an item added or
+# removed up to the end of the period (a backdated posting, a cancelled document), makes a new PDF
+FINGERPRINT_FIELDS = ("id", "move_id", "move_name", "date", "date_maturity", "currency_id",
+                      "amount_currency", "payment_id", "ref", "partner_id")
+# and of the client itself (its billing block, its language)
+CLIENT_FIELDS = ("name", "street", "street2", "zip", "city", "state_id", "country_id", "vat", "lang")
 ROW_KINDS = {
     "out_invoice": "invoice",
     "out_receipt": "invoice",
@@ -238,3 +251,64 @@ class ReportClientStatement(models.AbstractModel):
             data=self._statement_data(partner, date_from, date_to, companies),
         )
         return pdf
+
+    # ------------------------------------------------------------------ stored PDF of a closed period
+    @api.model
+    def _statement_pdf_attachment(self, partner, date_from: date, date_to: date, companies, today=None):
+        """The statement PDF of a closed period, as an ``ir.attachment`` stored on ``partner``'s
+        commercial entity: the stored one when nothing it shows has changed since, else rendered and
+        stored now. A period is closed once its last day is over in the client's time zone
+        (``today``, default: ``partner``'s today); a period still open returns an empty recordset
+        (its figures may still move: the caller renders it). For the portal and for the emails that
+        attach a statement; callers check that ``partner`` is theirs to print first.
+
+        Odoo's own report attachments (``attachment`` / ``attachment_use``) name the file after
+        the record alone; a statement also depends on its period, its companies and the documents
+        of the period, so the file is found by a digest of all of them (``description``): a
+        document posted later into the period (backdated) or cancelled, a client's new address,
+        makes a new file, and the earlier one stays (an email may hold it)."""
+        Attachment = self.env["ir.attachment"].sudo()
+        if today is None:
+            today = fields.Date.context_today(self.with_context(tz=partner.tz or self.env.context.get("tz")))
+        if date_to >= today:
+            return Attachment
+        commercial = partner.commercial_partner_id
+        companies = self._statement_companies(companies.ids)
+        key = STORED_STATEMENT_KEY + self._statement_fingerprint(commercial, date_from, date_to, companies)
+        stored = Attachment.search([
+            ("res_model", "=", "res.partner"), ("res_id", "=", commercial.id), ("description", "=", key),
+        ], order="id desc", limit=1)
+        if stored:
+            return stored
+        pdf = self._render_statement_pdf(commercial, date_from, date_to, companies)
+        return Attachment.create({
+            "name": statement_filename(commercial.name, date_from, date_to),
+            "raw": pdf,
+            "mimetype": "application/pdf",
+            "res_model": "res.partner",
+            "res_id": commercial.id,
+            "description": key,
+        })
+
+    @api.model
+    def _statement_fingerprint(self, commercial, date_from, date_to, companies):
+        """A digest of what the statement of ``commercial`` shows for the period: the period, the
+        companies, the client's billing block and language, and every receivable item up to
+        ``date_to`` (those before the period make the opening balance). One aggregate query:
+        the items are hashed in the database, never fetched."""
+        Line = self.env["account.move.line"].sudo()
+        query = Line._search([*self._receivable_domain(commercial, companies), ("date", "<=", date_to)])
+        query.order = None
+        columns = SQL(", ").join(Line._field_to_sql(query.table, name, query) for name in FINGERPRINT_FIELDS)
+        ((count, items),) = self.env.execute_query(query.select(SQL(
+            "COUNT(*), MD5(STRING_AGG(CONCAT_WS('|', %s), ',' ORDER BY %s))",
+            columns, Line._field_to_sql(query.table, "id", query),
+        )))
+        client = commercial.sudo().read(list(CLIENT_FIELDS))[0]
+        payload = json.dumps({
+            "period": [date_from.isoformat(), date_to.isoformat()],
+            "companies": companies.ids,
+            "client": {name: client[name] for name in CLIENT_FIELDS},
+            "items": [count, items],
+        }, sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()

@@ -12,6 +12,7 @@ from . import test_tour_magic_link
 from . import test_portal_multi_company
 from . import test_portal_statement
 from . import test_portal_zip
+from . import test_pdf_store
 from . import test_tour_statement
 from . import test_statement_pdf
 from . import test_payment

@@ -63,8 +63,10 @@ class TestPortalZip(StatementCommon):
             self.assertIn("Statement Client SA", text)
 
     def test_repeated_field_and_rendering_of_missing_pdfs(self):
-        """A document never sent has no official PDF yet: it is rendered now and stored the way
-        Odoo stores it (so the next download is instant), its sending state untouched."""
+        """A document never sent has no official PDF yet: it is rendered now (the one PDF the
+        client waits for) and stored the way Odoo stores it (so the next download is instant), its
+        sending state untouched."""
+        self.part._client_hub_pdf_attachments()  # stored already (sent, or downloaded before)
         self.assertFalse(self.open.invoice_pdf_report_id)
         sent_before = self.open.is_move_sent
         self.login(self.sam_user)
@@ -82,6 +84,7 @@ class TestPortalZip(StatementCommon):
         self.assertEqual(archive.read(f"{self.open.name.replace('/', '_')}.pdf"), stored.raw)
 
     def test_download_all_of_a_filter(self):
+        self.issued._client_hub_pdf_attachments()  # sent invoices: the ZIP renders nothing, answered at once
         self.login(self.sam_user)
         archive = self.archive(self.post({"all": "1", "filterby": "overdue"}))
         self.assertEqual(sorted(archive.namelist()),

@@ -57,26 +57,55 @@ class TestStatementTours(AccountTestInvoicingHttpCommon):
 
     @contextmanager
     def zips_sent(self):
-        """The archives the statement's download form gets back, as a list of (document ids,
-        entry names): the controller's own sending helper is wrapped, its answer read and sent on
-        unchanged, with a cookie (``<number of archives>-<entries>``) the tour waits for (the
-        browser keeps a download to itself)."""
+        """The archives the statement's download buttons get back, as a list of (document ids,
+        entry names, prepared in the background): the ZIP the controller sends at once (its own
+        sending helper) and the archive of a background export (its "Download" button, served by
+        ``ir.binary``) are read and sent on unchanged, with a cookie (``<number of
+        archives>-<entries>``) the tour waits for (the browser keeps a download to itself).
+
+        The export job's cron, which a server's cron worker runs as soon as the request wakes it
+        (``_trigger``), runs at once here, in the request that queued it (a test has no cron
+        worker): its page then offers the download at its first load."""
         sent = []
         send_zip = ClientHubStatement._client_hub_send_zip
 
-        def spy(moves, filename):
-            response = send_zip(moves, filename)
+        def keep(response, moves, background):
             stream = response.response
             data = b"".join(stream)
-            stream.close()
+            if hasattr(stream, "close"):
+                stream.close()
             response.direct_passthrough = False
             response.set_data(data)
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-            sent.append((set(moves.ids), names))
+            sent.append((set(moves.ids), names, background))
             response.set_cookie(ZIP_COOKIE, f"{len(sent)}-{len(names)}", path="/")
             return response
 
-        with patch.object(ClientHubStatement, "_client_hub_send_zip", staticmethod(spy)):
+        def spy(moves, filename):
+            return keep(send_zip(moves, filename), moves, False)
+
+        Binary = self.registry["ir.binary"]
+        get_stream = Binary._get_stream_from
+
+        def stream_spy(binary, record, *args, **kwargs):
+            stream = get_stream(binary, record, *args, **kwargs)
+            if record._name == "ir.attachment" and record.res_model == "client_hub.portal.export":
+                moves = binary.env["client_hub.portal.export"].sudo().browse(record.res_id).move_ids
+                get_response = stream.get_response
+                stream.get_response = lambda *a, **kw: keep(get_response(*a, **kw), moves, True)
+            return stream
+
+        Cron = self.registry["ir.cron"]
+        trigger = Cron._trigger
+        export_cron = self.env.ref("client_hub.ir_cron_client_hub_portal_export")
+
+        def cron_worker(cron, at=None):
+            if cron.id != export_cron.id:
+                return trigger(cron, at)
+            return cron.method_direct_trigger()
+
+        with patch.object(ClientHubStatement, "_client_hub_send_zip", staticmethod(spy)), \
+                patch.object(Binary, "_get_stream_from", stream_spy), patch.object(Cron, "_trigger", cron_worker):
             yield sent
 
     def test_journey_from_the_email_to_a_zip(self):
@@ -87,8 +116,10 @@ class TestStatementTours(AccountTestInvoicingHttpCommon):
         with self.zips_sent() as sent:
             self.start_tour(parts.path, "client_hub_statement_tour", login=None)
         self.assertEqual(len(sent), 1)
-        self.assertEqual(len(sent[0][0]), 2, "the two invoices ticked")
-        self.assertLessEqual(sent[0][0], set(self.moves[:3].ids), "of this year")
+        ids, _names, background = sent[0]
+        self.assertEqual(len(ids), 2, "the two invoices ticked")
+        self.assertLessEqual(ids, set(self.moves[:3].ids), "of this year")
+        self.assertTrue(background, "two PDFs to render: prepared in the background, not in the request")
 
     def test_download_buttons_send_every_document_of_the_list(self):
         """"Download all (N)", then "Select all N documents of this list" + "Download selection",
@@ -109,13 +140,15 @@ class TestStatementTours(AccountTestInvoicingHttpCommon):
         user = zoe._client_hub_portal_user()
         with self.zips_sent() as sent:
             self.start_tour("/my/statement", "client_hub_statement_download_tour", login=user.login)
-        self.assertEqual([len(names) for _ids, names in sent], [23, 21, 21, 19])
-        everything, year, all_matching, selection = (ids for ids, _names in sent)
+        self.assertEqual([len(names) for _ids, names, _background in sent], [23, 21, 21, 19])
+        # the first one renders the 23 PDFs in the background; the others find them stored
+        self.assertEqual([background for _ids, _names, background in sent], [True, False, False, False])
+        everything, year, all_matching, selection = (ids for ids, _names, _background in sent)
         self.assertEqual(everything, set((this_year | older).ids), "Download all (23)")
         self.assertEqual(year, set(this_year.ids), "Download all (21) of this year")
         self.assertEqual(all_matching, set(this_year.ids), "all 21 of the list, not only the page's 20")
         self.assertLess(selection, set(this_year.ids), "the 19 documents left ticked")
-        for ids, names in sent:
+        for ids, names, _background in sent:
             moves = self.env["account.move"].browse(ids)
             self.assertEqual(sorted(names), sorted(f"{move.name.replace('/', '_')}.pdf" for move in moves))
 

@@ -3,11 +3,15 @@ import { registry } from "@web/core/registry";
 /**
  * The statement's download buttons, clicked as a person clicks them. The form's answer is
  * received in a hidden frame of the page (the form's target): a ZIP is a download, which leaves
- * the page as it is, while an error page would replace the page the tour runs in. The Python
- * side of the test reads each archive the server sends and sets the cookie
+ * the page as it is, while an error page would replace the page the tour runs in. A ZIP that needs
+ * more than one PDF rendered is prepared in the background: the frame then shows the download's
+ * page, which refreshes itself until its "Download" button appears, and the tour clicks that
+ * button. The Python side of the test reads each archive the server sends and sets the cookie
  * ``client_hub_tour_zip=<number of archives>-<entries>`` on it, which the step after the click
  * waits for.
  */
+const answered = new WeakSet(); // the frame's pages already dealt with: an earlier download's
+
 function answerInFrame(button) {
     let frame = document.querySelector("iframe[name='client_hub_answer']");
     if (!frame) {
@@ -16,6 +20,9 @@ function answerInFrame(button) {
         frame.title = "Download";
         frame.className = "d-none";
         document.body.append(frame);
+    }
+    if (frame.contentDocument) {
+        answered.add(frame.contentDocument); // the page of the previous download, until this one's comes
     }
     button.form.target = frame.name;
     return frame;
@@ -47,7 +54,23 @@ function downloadSteps(content, trigger, archive, expectedCount) {
                         return;
                     }
                     const answer = frame.contentDocument;
-                    if (answer && answer.location.href !== "about:blank" && answer.readyState === "complete") {
+                    const page =
+                        answer &&
+                        !answered.has(answer) &&
+                        answer.location.href !== "about:blank" &&
+                        answer.readyState === "complete";
+                    if (page && answer.querySelector(".o_client_hub_export")) {
+                        // prepared in the background: the page refreshes itself until it offers
+                        // the download, then the client clicks "Download"
+                        if (answer.querySelector(".o_client_hub_export_state[data-state='failed']")) {
+                            throw new Error("the background download failed");
+                        }
+                        const button = answer.querySelector(".o_client_hub_export_download");
+                        if (button) {
+                            answered.add(answer);
+                            button.click();
+                        }
+                    } else if (page) {
                         const error = answer.querySelector(".o_client_hub_error");
                         throw new Error(
                             `a page came back instead of a ZIP: ${error ? error.textContent.trim() : answer.title}`
