@@ -118,6 +118,16 @@ class TestMagicLinkHttp(HttpCase, MagicLinkFixtures):
         self.assertEqual((response.status_code, urlsplit(response.headers["Location"]).path), (303, "/my/statement"))
         self.assertEqual(self.assertSignedInAs(self.mia), user, "the same portal user, no duplicate")
 
+    def test_sign_in_takes_no_rate_limit_lock(self):
+        """Only a failure is recorded and locks its address's gate row: sign-ins from one address
+        (an office behind one NAT) never wait for each other."""
+        for _click in range(2):
+            self.opener.cookies.clear()
+            self.assertEqual(self.get(self.issue()).status_code, 303)
+        self.env.cr.execute("SELECT count(*) FROM client_hub_magic_link_gate WHERE ip = '127.0.0.1'")
+        self.assertFalse(self.env.cr.fetchone()[0], "no lock taken")
+        self.assertFalse(self.env["client_hub.magic.link.attempt"].search([("ip", "=", "127.0.0.1")]))
+
     # ------------------------------------------------------------------ refusals
     def refused(self, path, expected_text):
         self.opener.cookies.clear()
