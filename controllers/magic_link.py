@@ -10,6 +10,7 @@ import jwt
 from odoo import http
 from odoo.exceptions import AccessDenied
 from odoo.http import request
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
@@ -20,6 +21,7 @@ from ..models.client_hub_magic_link_attempt import WINDOW_MINUTES
 from ..models.res_partner_email_change import EMAIL_ROUTE
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__, default_lang="en_US")
 
 # the access log (werkzeug's request line, written by Odoo's request handler) never keeps a token
 log_redaction.install()
@@ -82,7 +84,9 @@ class MagicLinkController(http.Controller):
         if not isinstance(claimed, str) or claimed not in http.db_list(force=True, host=host):
             if request.db:
                 return None  # the token is for a database we do not serve: refused as invalid
-            return self._secure(request.make_response("Invalid link.", status=404))
+            # no database, so no page of ours: a line in the visitor's language (the .po files)
+            message = _lt("Invalid link.")._translate(request.best_lang or "en_US")
+            return self._secure(request.make_response(message, status=404))
         if request.session.uid:
             request.session.logout(keep_db=False)
         request.session.db = claimed
@@ -97,9 +101,7 @@ class MagicLinkController(http.Controller):
 
     def _too_many(self):
         _logger.warning("client_hub: magic-link rate limit reached for %s", self._ip())
-        self._ensure_user()
-        wait_message = request.env._("For your security, please wait %s minutes before trying again.", WINDOW_MINUTES)
-        response = self._render("client_hub.magic_link_too_many", {"wait_message": wait_message}, status=429)
+        response = self._render("client_hub.magic_link_too_many", {"window_minutes": WINDOW_MINUTES}, status=429)
         response.headers["Retry-After"] = str(WINDOW_MINUTES * 60)
         return response
 
