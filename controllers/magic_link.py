@@ -10,6 +10,7 @@ import jwt
 from odoo import http
 from odoo.exceptions import AccessDenied
 from odoo.http import request
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
@@ -20,6 +21,7 @@ from ..models.client_hub_magic_link_attempt import WINDOW_MINUTES
 from ..models.res_partner_email_change import EMAIL_ROUTE
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__, default_lang="en_US")
 
 # the access log (werkzeug's request line, written by Odoo's request handler) never keeps a token
 log_redaction.install()
@@ -82,7 +84,9 @@ class MagicLinkController(http.Controller):
         if not isinstance(claimed, str) or claimed not in http.db_list(force=True, host=host):
             if request.db:
                 return None  # the token is for a database we do not serve: refused as invalid
-            return self._secure(request.make_response("Invalid link.", status=404))
+            # no database, so no page of ours: a line in the visitor's language (the .po files)
+            message = _lt("Invalid link.")._translate(request.best_lang or "en_US")
+            return self._secure(request.make_response(message, status=404))
         if request.session.uid:
             request.session.logout(keep_db=False)
         request.session.db = claimed
@@ -97,21 +101,23 @@ class MagicLinkController(http.Controller):
 
     def _too_many(self):
         _logger.warning("client_hub: magic-link rate limit reached for %s", self._ip())
-        self._ensure_user()
-        wait_message = request.env._("For your security, please wait %s minutes before trying again.", WINDOW_MINUTES)
-        response = self._render("client_hub.magic_link_too_many", {"wait_message": wait_message}, status=429)
+        response = self._render("client_hub.magic_link_too_many", {"window_minutes": WINDOW_MINUTES}, status=429)
         response.headers["Retry-After"] = str(WINDOW_MINUTES * 60)
         return response
 
-    def _refused(self, reason, attempt=None):
-        """The friendly page of a link that cannot sign in, with the "send me a new link" form.
-        ``attempt``: the failure counted for this visit, if any. A token refused by its signature
-        alone is not counted: it cost no lookup, and writing a row for it would turn forged links
-        into database load."""
+    def _refused(self, reason):
+        """The page of a link that cannot sign in, with the "send me a new link" form; not counted
+        (a forged token costs no lookup: a row for it would turn forged links into database load)."""
         _logger.info("client_hub: magic link refused (%s) from %s", reason, self._ip())
-        if attempt:
-            request.env["client_hub.magic.link.attempt"].sudo()._fail(attempt, reason)
         return self._render("client_hub.magic_link_refused", {"reason": reason}, status=403)
+
+    def _failed(self, reason):
+        """A failed sign-in, counted: the refusal page, or 429 once the address used its allowance."""
+        try:
+            self._acquire("failure", reason)
+        except RateLimited:
+            return self._too_many()
+        return self._refused(reason)
 
     def _sign_in(self, token, target):
         credential = {"type": CREDENTIAL_TYPE, "token": token}
@@ -137,42 +143,29 @@ class MagicLinkController(http.Controller):
         try:
             claims = Link._decode(token)  # signature (HS256 only), expiry, database: no query of ours
         except MagicLinkError as error:
-            if error.reason == "invalid":
-                return self._refused("invalid")
-            try:
-                return self._refused(error.reason, self._acquire("failure", error.reason))
-            except RateLimited:
-                return self._too_many()
-        try:
-            # counted as a failure unless it signs in (or asks): one atomic step per visit
-            attempt = self._acquire("failure")
-        except RateLimited:
+            return self._refused("invalid") if error.reason == "invalid" else self._failed(error.reason)
+        # only failures are recorded (and lock): a sign-in reads the count, and never waits for another
+        if not request.env["client_hub.magic.link.attempt"].sudo()._allowed(self._ip(), "failure"):
             return self._too_many()
-        Attempt = request.env["client_hub.magic.link.attempt"].sudo()
         try:
-            if not confirmed:
+            current = None if confirmed else self._signed_in_user()
+            if current or (not confirmed and claims.get("once")):
                 link = Link._check_token(token)
-                current = self._signed_in_user()
                 if current and current.partner_id == link.partner_id:
-                    Attempt._release(attempt)
                     return self._redirect(target)  # already signed in as the link's contact
-                if current or claims.get("once"):
-                    # a mail scanner's GET spends nothing, and a link never replaces silently
-                    # whoever is signed in (login CSRF: an <img src> of another client's link)
-                    Attempt._release(attempt)
-                    return self._render("client_hub.magic_link_confirm", {
-                        "token": token,
-                        "redirect": target,
-                        "signed_in_name": current.name if current else None,
-                        "link_name": link.partner_id.name,
-                    })
-            response = self._sign_in(token, target)
-            Attempt._release(attempt)
-            return response
+                # a mail scanner's GET spends nothing, and a link never replaces silently
+                # whoever is signed in (login CSRF: an <img src> of another client's link)
+                return self._render("client_hub.magic_link_confirm", {
+                    "token": token,
+                    "redirect": target,
+                    "signed_in_name": current.name if current else None,
+                    "link_name": link.partner_id.name,
+                })
+            return self._sign_in(token, target)
         except MagicLinkError as error:
-            return self._refused(error.reason, attempt)
+            return self._failed(error.reason)
         except AccessDenied:
-            return self._refused("invalid", attempt)
+            return self._failed("invalid")
 
     # ------------------------------------------------------------------ routes
     @http.route(

@@ -73,6 +73,10 @@ class ClientHubMagicLink(models.Model):
     origin_model = fields.Char(readonly=True)
     origin_id = fields.Many2oneReference(model_field="origin_model", readonly=True)
     origin_name = fields.Char(string="Sent With", compute="_compute_origin_name")
+    origin_company_id = fields.Many2one(
+        "res.company", string="Issuing Company", compute="_compute_origin_company_id", store=True, readonly=True,
+        help="The company of the document the link was sent with: its contact's portal may see it.",
+    )
     last_used_at = fields.Datetime(string="Last Used", readonly=True)
     use_count = fields.Integer(string="Uses", readonly=True, default=0)
     revoked_at = fields.Datetime(string="Revoked", readonly=True)
@@ -105,6 +109,13 @@ class ClientHubMagicLink(models.Model):
                 link.origin_name = _("Sign-in request")
             else:
                 link.origin_name = names.get((link.origin_model, link.origin_id), False)
+
+    @api.depends("origin_model", "origin_id")
+    def _compute_origin_company_id(self):
+        for link in self:
+            origin = link.origin_model in self.env and self.env[link.origin_model].sudo().browse(link.origin_id)
+            company = origin and origin.exists() and "company_id" in origin._fields and origin.company_id
+            link.origin_company_id = company or False
 
     @api.depends("revoked_at", "expires_at", "single_use", "use_count")
     def _compute_state(self):
@@ -203,6 +214,8 @@ class ClientHubMagicLink(models.Model):
             "exp": int(expires.timestamp()),
             "db": self.env.cr.dbname,
         }
+        if company := link.origin_company_id:  # the contact's portal may see the company of the document
+            self.env["res.partner"]._client_hub_grant_companies([(partner.commercial_partner_id, company)])
         if link.single_use:
             claims["once"] = True  # the route knows it must ask for a click, without a lookup
         token = jwt.encode(claims, self._signing_key(), algorithm=JWT_ALGORITHM)
@@ -274,15 +287,6 @@ class ClientHubMagicLink(models.Model):
         link = self.sudo().browse(row[0] for row in self.env.cr.fetchall())
         link.invalidate_recordset(["use_count", "last_used_at", "write_date"], flush=False)
         return link
-
-    def _origin_company(self):
-        """The company that issued the document this link was sent with (empty if none)."""
-        self.ensure_one()
-        if not self.origin_model or self.origin_model not in self.env or not self.origin_id:
-            return self.env["res.company"]
-        origin = self.env[self.origin_model].sudo().browse(self.origin_id).exists()
-        company = origin["company_id"] if origin and "company_id" in origin._fields else False
-        return company or self.env["res.company"]
 
     # ------------------------------------------------------------------
     # Revocation

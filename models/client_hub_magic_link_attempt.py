@@ -1,7 +1,7 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Per-IP rate limit of the magic-link routes, kept in the database so that every worker
-process (``--workers``) and every server sees the same count."""
+"""Per-IP rate limit of the magic-link routes, kept in the database so that every worker process and
+server sees the same count. Failed sign-ins and new-link requests are recorded; a sign-in reads."""
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -40,17 +40,21 @@ class ClientHubMagicLinkAttempt(models.Model):
             return default
 
     @api.model
-    def _acquire(self, ip, kind, reason=None):
-        """Count one ``kind`` attempt of ``ip`` if its allowance for the current window is not used
-        up: returns the id of the row recorded, or 0 when the limit is reached (nothing recorded).
+    def _allowed(self, ip, kind):
+        """Whether ``ip`` has some of its ``kind`` allowance left in the current window. A read that
+        takes no lock: simultaneous sign-ins from one address do not wait for each other."""
+        self.env.cr.execute(SQL(
+            """SELECT count(*) FROM client_hub_magic_link_attempt
+                WHERE ip = %s AND kind = %s AND at > %s""",
+            ip or "", kind, fields.Datetime.now() - timedelta(minutes=WINDOW_MINUTES),
+        ))
+        return self.env.cr.fetchone()[0] < self._limit(kind)
 
-        One atomic step, whatever the number of workers or servers: the first statement takes the
-        (ip, kind) row of ``client_hub.magic.link.gate``, which concurrent requests of the same
-        address then wait for until this transaction ends; the second counts and records in one
-        ``INSERT ... SELECT``. Under Odoo's REPEATABLE READ, a request that waited for the lock
-        fails with a serialization error and Odoo runs it again, on a snapshot that sees the rows
-        of the request it waited for (under READ COMMITTED, the second statement would see them
-        at once): a count read, then written by two requests at the same time, cannot happen."""
+    @api.model
+    def _acquire(self, ip, kind, reason=None):
+        """Record one ``kind`` attempt of ``ip`` unless its allowance for the window is used up: the
+        row's id, or 0. Atomic across workers and servers: the upsert locks the (ip, kind) gate row, and
+        a request that waited for it fails to serialize and is run again by Odoo, seeing the other's row."""
         ip = ip or ""
         now = fields.Datetime.now()
         self.flush_model()
@@ -71,16 +75,6 @@ class ClientHubMagicLinkAttempt(models.Model):
         ))
         row = self.env.cr.fetchone()
         return row[0] if row else 0
-
-    @api.model
-    def _release(self, attempt_id):
-        """A sign-in attempt that did not fail gives its slot back."""
-        self.env.cr.execute(SQL("DELETE FROM client_hub_magic_link_attempt WHERE id = %s", attempt_id))
-
-    @api.model
-    def _fail(self, attempt_id, reason):
-        self.env.cr.execute(SQL("UPDATE client_hub_magic_link_attempt SET reason = %s WHERE id = %s",
-                                reason, attempt_id))
 
     @api.autovacuum
     def _gc_attempts(self):

@@ -4,14 +4,12 @@
 import logging
 
 from odoo import SUPERUSER_ID, Command, _, api, fields, models
-from odoo.exceptions import UserError
 
 from odoo.addons.auth_signup.models.res_partner import SignupError
 
 from .res_partner import CUSTOMER_DOCUMENTS
 
 _logger = logging.getLogger(__name__)
-
 
 
 class ResPartner(models.Model):
@@ -56,29 +54,6 @@ class ResPartner(models.Model):
                 companies |= company
         return companies
 
-    def _client_hub_sync_portal_companies(self, origin_company=None):
-        """Allow this contact's portal user(s) exactly the companies that issued documents to its
-        commercial entity, and ``origin_company`` (the company of the document a link was sent
-        with): Odoo's multi-company rules then show the portal every document sent to the
-        client, whichever company issued it, and nothing of the others. Writes only when the set
-        changes (a change of companies clears the registry caches)."""
-        self.ensure_one()
-        users = self.with_env(self.env(su=True)).user_ids.filtered(lambda u: u._is_portal())
-        if not users:
-            return users
-        wanted = self._client_hub_issuing_companies() | (origin_company or self.env["res.company"])
-        if not wanted:
-            return users  # nothing issued yet (e.g. a new-link request): keep what it has
-        for user in users:
-            if user.company_ids == wanted:
-                continue
-            main = user.company_id if user.company_id in wanted else (origin_company or wanted[:1])
-            user.with_context(client_hub_company_sync=True).write(
-                {"company_ids": [Command.set(wanted.ids)], "company_id": main.id}
-            )
-            _logger.info("client_hub: portal user %s allowed companies %s", user.id, wanted.ids)
-        return users
-
     @api.model
     def _client_hub_grant_companies(self, pairs):
         """``pairs``: (commercial partner, company) of documents just issued. The portal users of
@@ -99,16 +74,19 @@ class ResPartner(models.Model):
                 _logger.info("client_hub: portal user %s allowed companies %s", user.id, sorted(missing))
 
     def _client_hub_portal_user(self, origin_company=None):
-        """The contact's portal user, created on the fly when missing: portal group, no usable
-        password, no invitation email, allowed the companies that issued the client's documents.
+        """The contact's portal user, created on the fly when missing (portal group, no usable password,
+        no invitation email) with the companies that issued the client's documents and ``origin_company``.
         Only called once a valid magic link named this contact."""
         self.ensure_one()
         # runs inside the sign-in, before any user is known: act as the system
         partner = self.with_env(self.env(user=SUPERUSER_ID, su=True))
         user = partner.user_ids.filtered(lambda u: u._is_portal())[:1]
         if user or partner.with_context(active_test=False).user_ids:
-            if user:
-                partner._client_hub_sync_portal_companies(origin_company)
+            # the companies are granted when a document is posted or a link issued: a returning
+            # sign-in only makes sure its link's company was not taken away since
+            if user and origin_company and origin_company not in user.company_ids:
+                user.write({"company_ids": [Command.link(origin_company.id)]})
+                _logger.info("client_hub: portal user %s allowed company %s", user.id, origin_company.id)
             return user
         companies = partner._client_hub_issuing_companies() | (origin_company or partner.env["res.company"])
         company = origin_company or partner.company_id or companies[:1] or partner.env.company
@@ -153,12 +131,7 @@ class ResPartner(models.Model):
     def action_client_hub_send_portal_link(self):
         self.ensure_one()
         self.check_access("write")
-        if not self._client_hub_magic_link_allowed():
-            raise UserError(
-                _("%(contact)s cannot receive a portal link: the contact needs an email address, "
-                  "must be active and must not be an internal user.", contact=self.display_name)
-            )
-        self._client_hub_send_portal_link()
+        self._client_hub_send_portal_link()  # a contact who cannot sign in gets the reason (UserError)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

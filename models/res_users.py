@@ -14,7 +14,7 @@ class ResUsers(models.Model):
         user on the fly) the way auth_passkey resolves a passkey, then let Odoo log in."""
         if credential.get("type") == CREDENTIAL_TYPE:
             link = self.env["client_hub.magic.link"]._check_token(credential.get("token"))
-            user = link.partner_id._client_hub_portal_user(origin_company=link._origin_company())
+            user = link.partner_id._client_hub_portal_user(origin_company=link.origin_company_id)
             if not user:
                 raise MagicLinkError("unavailable")
             credential["login"] = user.login

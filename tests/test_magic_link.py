@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import jwt
 from freezegun import freeze_time
-from psycopg2.errors import SerializationFailure
+from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -16,7 +16,7 @@ from odoo.orm.environments import Transaction
 from odoo.tests import TransactionCase, tagged, users
 from odoo.tools import mute_logger
 
-from odoo.addons.client_hub.models.client_hub_magic_link import MagicLinkError
+from odoo.addons.client_hub.models.client_hub_magic_link import CREDENTIAL_TYPE, MagicLinkError
 from odoo.addons.mail.tests.common import MailCase, mail_new_test_user
 
 from .common import ClientHubCommon
@@ -190,6 +190,18 @@ class TestMagicLinkTokens(ClientHubCommon, MagicLinkFixtures):
         self.assertEqual(caught.exception.reason, "used")
         self.assertEqual((once.use_count, once.state), (1, "used"))
         self.assertRefused(token, "used")
+
+    def test_returning_sign_in_reads_no_documents(self):
+        """The client's companies are granted when a document is posted or a link issued: a
+        returning sign-in reads none of its documents, it only checks its link's company."""
+        _link, token = self.Link._issue(self.mia, origin=self.invoice)
+        Users = self.env["res.users"]
+        user = Users.browse(Users.authenticate({"type": CREDENTIAL_TYPE, "token": token}, {})["uid"])
+        self.assertEqual(user.company_ids, self.invoice.company_id)
+        Users.authenticate({"type": CREDENTIAL_TYPE, "token": token}, {})  # Odoo's caches warm
+        self.env.invalidate_all()  # a request starts with no record in its cache
+        with self.assertQueryCount(10):
+            self.assertEqual(Users.authenticate({"type": CREDENTIAL_TYPE, "token": token}, {})["uid"], user.id)
 
 
 @tagged("post_install", "-at_install")
@@ -455,6 +467,24 @@ class TestMagicLinkRateLimitConcurrency(TransactionCase):
         self.assertFalse(errors)
         self.assertEqual(len(granted), count)
         return sum(granted)
+
+    def test_simultaneous_sign_ins_do_not_wait_for_each_other(self):
+        """A sign-in only reads the count: while one from this address is under way (its
+        transaction open), another one passes at once; a failure still takes the lock."""
+        self.purge()
+        self.addCleanup(self.purge)
+        with self.registry.cursor() as first_cr, self.registry.cursor() as second_cr:
+            first, second = (
+                api.Environment(cr, SUPERUSER_ID, {})["client_hub.magic.link.attempt"] for cr in (first_cr, second_cr)
+            )
+            for cr in (first_cr, second_cr):
+                cr.transaction = Transaction(self.registry)
+                cr.execute("SET LOCAL lock_timeout = '2s'")
+            self.assertTrue(first._allowed(self.IP, "failure"))
+            self.assertTrue(second._allowed(self.IP, "failure"), "no wait for the other sign-in")
+            self.assertTrue(first._acquire(self.IP, "failure", "revoked"))
+            with mute_logger("odoo.sql_db"), self.assertRaises(LockNotAvailable):
+                second._acquire(self.IP, "failure", "revoked")
 
     def test_simultaneous_requests(self):
         self.assertEqual(self.race("request", 10), 5, "5 new-link requests per 15 minutes, not more")

@@ -118,6 +118,16 @@ class TestMagicLinkHttp(HttpCase, MagicLinkFixtures):
         self.assertEqual((response.status_code, urlsplit(response.headers["Location"]).path), (303, "/my/statement"))
         self.assertEqual(self.assertSignedInAs(self.mia), user, "the same portal user, no duplicate")
 
+    def test_sign_in_takes_no_rate_limit_lock(self):
+        """Only a failure is recorded and locks its address's gate row: sign-ins from one address
+        (an office behind one NAT) never wait for each other."""
+        for _click in range(2):
+            self.opener.cookies.clear()
+            self.assertEqual(self.get(self.issue()).status_code, 303)
+        self.env.cr.execute("SELECT count(*) FROM client_hub_magic_link_gate WHERE ip = '127.0.0.1'")
+        self.assertFalse(self.env.cr.fetchone()[0], "no lock taken")
+        self.assertFalse(self.env["client_hub.magic.link.attempt"].search([("ip", "=", "127.0.0.1")]))
+
     # ------------------------------------------------------------------ refusals
     def refused(self, path, expected_text):
         self.opener.cookies.clear()
@@ -456,16 +466,32 @@ class TestMagicLinkHttp(HttpCase, MagicLinkFixtures):
         self.assertEqual(self.env["client_hub.magic.link.request"].search_count([]), len(emails))
 
     # ------------------------------------------------------------------ multi-database server
+    def serve_without_database(self):
+        """The routes of client_hub served to requests without a database (--load=base,web,client_hub)."""
+        server_wide = config["server_wide_modules"]
+        config["server_wide_modules"] = [*server_wide, "client_hub"]
+        self.addCleanup(config.__setitem__, "server_wide_modules", server_wide)
+        odoo.http.root.__dict__.pop("nodb_routing_map", None)
+        self.addCleanup(odoo.http.root.__dict__.pop, "nodb_routing_map", None)
+
+    def test_link_to_a_database_not_served(self):
+        """Without a database to render a page in, a link naming a database this server does not
+        serve gets one line, in the visitor's language."""
+        self.serve_without_database()
+        dbname = self.env.cr.dbname
+        token = jwt.encode({"db": "client_hub_elsewhere", "sub": "1"}, "any key", algorithm="HS256")
+        with patch.object(odoo.http, "db_list", lambda force=False, host=None: [dbname, "client_hub_other"]):
+            for language, text in (("en-US,en;q=0.9", "Invalid link."), ("fr-BE,fr;q=0.9", "Lien non valide.")):
+                self.opener.cookies.clear()
+                response = self.get(f"/portal/magic/{token}", headers={"Accept-Language": language})
+                self.assertEqual((response.status_code, response.text), (404, text))
+                self.assertSecureHeaders(response)
+
     def test_multi_database_server(self):
         """Without a dbfilter pinning one database, the token names its database: the first
         request (served without database) remembers it in the session and comes back."""
         dbname = self.env.cr.dbname
-        root = odoo.http.root
-        server_wide = config["server_wide_modules"]
-        config["server_wide_modules"] = [*server_wide, "client_hub"]  # --load=base,web,client_hub
-        self.addCleanup(config.__setitem__, "server_wide_modules", server_wide)
-        root.__dict__.pop("nodb_routing_map", None)
-        self.addCleanup(root.__dict__.pop, "nodb_routing_map", None)
+        self.serve_without_database()
         with patch.object(odoo.http, "db_list", lambda force=False, host=None: [dbname, "client_hub_other"]):
             path = self.issue(redirect=self.invoice.access_url)
             self.opener.cookies.clear()

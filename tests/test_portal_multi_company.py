@@ -105,11 +105,14 @@ class TestPortalMultiCompany(AccountTestInvoicingHttpCommon):
         user = self.lea.user_ids
         self.assertEqual(user.company_ids, self.company_a)
         # the portal user already exists when company B's invoice is posted and sent: the posting
-        # grants company B, and the sign-in with B's link checks it again
+        # grants company B, so does the link sent with it, and the sign-in with B's link checks it
         invoice_b = self.invoice(self.company_b, self.lea, 200.0)
         self.assertEqual(user.company_ids, self.company_a | self.company_b)
         user.write({"company_ids": [Command.set(self.company_a.ids)], "company_id": self.company_a.id})
-        self.assertEqual(self.sign_in(self.send(invoice_b, self.lea)), invoice_b.access_url)
+        url = self.send(invoice_b, self.lea)
+        self.assertEqual(user.company_ids, self.company_a | self.company_b, "the link's issue grants B")
+        user.write({"company_ids": [Command.set(self.company_a.ids)], "company_id": self.company_a.id})
+        self.assertEqual(self.sign_in(url), invoice_b.access_url)
         self.assertEqual(self.lea.user_ids, user, "the same portal user, no duplicate")
         self.assertEqual(user.company_ids, self.company_a | self.company_b)
         self.assertNotIn(self.company_c, user.company_ids, "no company that issued it nothing")
