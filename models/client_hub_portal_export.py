@@ -23,8 +23,6 @@ from ..lib.statement import safe_filename
 
 _logger = logging.getLogger(__name__)
 
-PARAM_ZIP_SYNC_LIMIT = "client_hub.zip_sync_limit"
-DEFAULT_ZIP_SYNC_LIMIT = 100
 EXPIRY_DAYS = 7
 
 
@@ -75,13 +73,7 @@ class ClientHubPortalExport(models.Model):
     # ------------------------------------------------------------------ creation
     @api.model
     def _sync_limit(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_ZIP_SYNC_LIMIT)
-        if value in (False, None, ""):
-            return DEFAULT_ZIP_SYNC_LIMIT  # not set (get_param answers False): the default
-        try:
-            return max(int(value), 0)
-        except ValueError:
-            return DEFAULT_ZIP_SYNC_LIMIT
+        return self.env["ir.config_parameter"]._client_hub_param("client_hub.zip_sync_limit")
 
     @api.model
     def _archive_name(self, commercial, day=None):

@@ -29,10 +29,6 @@ from ..lib import mail_auth, support_files
 
 _logger = logging.getLogger(__name__)
 
-PARAM_REOPEN = "client_hub.support_reopen_on_reply"
-PARAM_REQUIRE_AUTHENTICATED_STAFF = "client_hub.support_require_authenticated_staff"
-PARAM_AUTHSERV_ID = "client_hub.support_authserv_id"
-PARAM_MAX_UPLOAD_MB = "client_hub.support_max_upload_mb"
 # set by the mail gateway (mail.thread._message_route_process): the message's Authentication-Results
 CONTEXT_AUTH_RESULTS = "client_hub_authentication_results"
 UNVERIFIED = "client_hub_unverified_sender"
@@ -210,13 +206,12 @@ class HelpdeskTicket(models.Model):
         headers = self.env.context.get(CONTEXT_AUTH_RESULTS)
         if not headers:
             return False
-        authserv_id = self.env["ir.config_parameter"].sudo().get_param(PARAM_AUTHSERV_ID) or None
+        authserv_id = self.env["ir.config_parameter"]._client_hub_param("client_hub.support_authserv_id") or None
         return mail_auth.sender_authenticated(headers, email_normalize(msg.get("email_from") or ""), authserv_id)
 
     @api.model
     def _client_hub_require_authenticated_staff(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_REQUIRE_AUTHENTICATED_STAFF, "True")
-        return value not in ("False", "0", "")
+        return self.env["ir.config_parameter"]._client_hub_param("client_hub.support_require_authenticated_staff")
 
     def message_update(self, msg, update_vals=None):
         """A reply by email. From a stranger (forged ``References``/``In-Reply-To``, a colleague of
@@ -316,7 +311,7 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------ a client's files
     @api.model
     def _client_hub_max_upload_mb(self):
-        return support_files.max_upload_mb(self.env["ir.config_parameter"].sudo().get_param(PARAM_MAX_UPLOAD_MB))
+        return self.env["ir.config_parameter"]._client_hub_param("client_hub.support_max_upload_mb")
 
     @api.model
     def _client_hub_file_error(self, name, size):
@@ -371,7 +366,7 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _client_hub_reopen_on_reply(self):
-        return self.env["ir.config_parameter"].sudo().get_param(PARAM_REOPEN, "True") not in ("False", "0", "")
+        return self.env["ir.config_parameter"]._client_hub_param("client_hub.support_reopen_on_reply")
 
     def _client_hub_reopen_stage(self):
         """The first open stage of the ticket's team (Odoo's own order)."""
