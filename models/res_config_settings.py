@@ -94,7 +94,7 @@ class ResConfigSettings(models.TransientModel):
         """The bounds of ``key`` (``low``, ``high``, formatted) when a record's value is outside them."""
         param = CLIENT_HUB_PARAMS[key]
         if any(not param.low <= settings[field_name] <= param.high for settings in self):
-            return {"low": formatLang(self.env, param.low, digits=0), "high": formatLang(self.env, param.high, digits=0)}
+            return {bound: formatLang(self.env, getattr(param, bound), digits=0) for bound in ("low", "high")}
         return None
 
     @api.constrains("client_hub_support_max_upload_mb")
