@@ -214,39 +214,52 @@ class HelpdeskTicket(models.Model):
         return self.env["ir.config_parameter"]._client_hub_param("client_hub.support_require_authenticated_staff")
 
     def message_update(self, msg, update_vals=None):
-        """A reply by email. From a stranger (forged ``References``/``In-Reply-To``, a colleague of
-        another client, a team member's address not authenticated by the mail server...): kept
-        for the team as an internal note flagged as such, never shown nor sent to the client, its
-        To/Cc neither subscribed nor added to the ticket's Cc. From the client on a closed
-        ticket: reopens it when the setting says so."""
+        """A reply by email, judged ticket by ticket. From a stranger (see ``_client_hub_untrusted_reason``):
+        kept as a flagged internal note, its To/Cc neither subscribed nor kept as Cc. From the client on a
+        closed ticket: reopens it when the setting says so."""
+        trusted = self.browse()
+        flagged = None
         for ticket in self:
             reason = ticket._client_hub_untrusted_reason(msg)
-            if reason:
-                sender = msg.get("email_from") or "?"
-                if reason == "unauthenticated":
-                    warning = _(
-                        "Claims to come from a team member (%(sender)s) but the mail server did not "
-                        "authenticate it (SPF, DKIM, DMARC). Kept as an internal note; the client does "
-                        "not see it.", sender=sender,
-                    )
-                else:
-                    warning = _(
-                        "From an unknown sender (%(sender)s): not a contact of this ticket's client. Kept as "
-                        "an internal note; the client does not see it.", sender=sender,
-                    )
-                msg["is_internal"] = True
-                msg[UNVERIFIED] = True
-                msg["body"] = Markup("<p><strong>%s</strong></p>") % warning + html_sanitize(msg.get("body") or "")
-                _logger.warning("client_hub: reply to ticket %s from an %s sender kept as a note", ticket.id,
-                                "unauthenticated team" if reason == "unauthenticated" else "unknown")
-                # helpdesk_mgmt subscribes the partners of To/Cc, mail.thread.cc keeps the Cc for
-                # the next answers: neither for a sender nobody vouches for
-                return super().message_update(dict(msg, to="", cc=""), update_vals=update_vals)
-            if ticket.client_hub_is_closed and self._client_hub_reopen_on_reply():
-                stage = ticket._client_hub_reopen_stage()
-                if stage:
-                    update_vals = dict(update_vals or {}, stage_id=stage.id)
-        return super().message_update(msg, update_vals=update_vals)
+            if not reason:
+                trusted |= ticket
+                continue
+            note = ticket._client_hub_flagged_note(msg, reason)
+            flagged = flagged or note
+            # helpdesk_mgmt subscribes the partners of To/Cc, mail.thread.cc keeps the Cc for
+            # the next answers: neither for a sender nobody vouches for
+            super(HelpdeskTicket, ticket).message_update(dict(note, to="", cc=""), update_vals=update_vals)
+        reopen = trusted.filtered("client_hub_is_closed") if self._client_hub_reopen_on_reply() else self.browse()
+        for stage, tickets in reopen.grouped(lambda ticket: ticket._client_hub_reopen_stage()).items():
+            if stage:
+                reopening = dict(update_vals or {}, stage_id=stage.id)
+                super(HelpdeskTicket, tickets).message_update(msg, update_vals=reopening)
+                trusted -= tickets
+        if trusted:
+            super(HelpdeskTicket, trusted).message_update(msg, update_vals=update_vals)
+        if flagged:
+            # the gateway posts the message from this very dict (mail.thread._message_route_process)
+            msg.update(flagged)
+        return True
+
+    def _client_hub_flagged_note(self, msg, reason):
+        """``msg`` as an internal note of this ticket, headed by why its sender was not believed."""
+        sender = msg.get("email_from") or "?"
+        if reason == "unauthenticated":
+            warning = _(
+                "Claims to come from a team member (%(sender)s) but the mail server did not "
+                "authenticate it (SPF, DKIM, DMARC). Kept as an internal note; the client does "
+                "not see it.", sender=sender,
+            )
+        else:
+            warning = _(
+                "From an unknown sender (%(sender)s): not a contact of this ticket's client. Kept as "
+                "an internal note; the client does not see it.", sender=sender,
+            )
+        _logger.warning("client_hub: reply to ticket %s from an %s sender kept as a note", self.id,
+                        "unauthenticated team" if reason == "unauthenticated" else "unknown")
+        body = Markup("<p><strong>%s</strong></p>") % warning + html_sanitize(msg.get("body") or "")
+        return dict(msg, is_internal=True, body=body, **{UNVERIFIED: True})
 
     # ------------------------------------------------------------------ flagged notes stay inside
     @api.model
