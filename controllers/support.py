@@ -98,28 +98,28 @@ class ClientHubTicketController(HelpdeskTicketController):
             "client_hub_subject": subject or "",
             "client_hub_description": kw.get("description") or "",
             "client_hub_error": kw.get("client_hub_error"),
-            "client_hub_limits": request.env._(
-                "Up to %(count)s files of %(max)s MB at most each: PDF, images, office documents, "
-                "text, CSV, ZIP or emails.", count=MAX_FILES,
-                max=request.env["helpdesk.ticket"]._client_hub_max_upload_mb(),
-            ),
+            "client_hub_max_files": MAX_FILES,
+            "client_hub_max_upload_mb": request.env["helpdesk.ticket"]._client_hub_max_upload_mb(),
+            "client_hub_max_subject": MAX_SUBJECT,
             "client_hub_extensions": ",".join(sorted(ALLOWED_EXTENSIONS)),
         })
         return values
 
     def _client_hub_check_submission(self, kw):
-        """The reason a new ticket cannot be created as sent, or None."""
-        env = request.env
+        """Why a new ticket cannot be created as sent (a code the form's template words, or the files'
+        rule broken, in the model's words), or None."""
         if not (kw.get("subject") or "").strip():
-            return env._("Please give your ticket a subject.")
+            return "no_subject"
         if len(kw["subject"]) > MAX_SUBJECT:
-            return env._("The subject is too long (%(max)s characters at most).", max=MAX_SUBJECT)
+            return "subject_too_long"
         if not (kw.get("description") or "").strip():
-            return env._("Please describe your question or problem.")
+            return "no_description"
         if kw.get("invoice_id") and not _own_invoice(kw.get("invoice_id")):
-            return env._("The document this ticket refers to is not one of yours.")
+            return "not_your_document"
         files = [file for file in request.httprequest.files.getlist("attachment") if file.filename]
-        return env["helpdesk.ticket"]._client_hub_files_error([(file.filename, _file_size(file)) for file in files])
+        return request.env["helpdesk.ticket"]._client_hub_files_error(
+            [(file.filename, _file_size(file)) for file in files]
+        )
 
     def _prepare_submit_ticket_vals(self, **kw):
         vals = super()._prepare_submit_ticket_vals(**kw)
