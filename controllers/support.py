@@ -1,19 +1,8 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Support tickets in the client portal: OCA helpdesk_mgmt's pages, made safe and client-centred.
-
-- ``/my/tickets``: open tickets first, then by last activity; an unknown ``sortby`` falls back
-  instead of failing.
-- ``/new/ticket`` and ``/submitted/ticket``: server-side checks (subject and message required,
-  attachments limited in number, size and type) with the form given back as typed and a clear
-  message; "Ask a question about this invoice" prefills the form and links the ticket to it.
-- ``/mail/attachment/upload`` (the ticket page's chatter): a client's file to a ticket follows
-  the same rules (``lib/support_files``, checked again by the ticket when the message is posted)
-  and loses any folder in its name; it reaches the ticket only with its message.
-- ``/ticket/close``: helpdesk_mgmt closes any ticket by id, by GET, as the system; here only a
-  POST with its CSRF token, for a ticket the contact may read, to a stage allowed from the portal.
-- The ticket page lists only files a client may see (never those of internal notes).
-"""
+"""Support tickets in the client portal: helpdesk_mgmt's pages made safe and client-centred (new
+tickets and a client's files checked on the server, closing by POST for the contact's own tickets only,
+open tickets first, only the files a client may see)."""
 import os
 
 import pytz

@@ -36,19 +36,15 @@ class ClientHubMagicLinkAttempt(models.Model):
 
     @api.model
     def _acquire(self, ip, kind, reason=None):
-        """Count one ``kind`` attempt of ``ip`` if its allowance for the current window is not used
-        up: returns the id of the row recorded, or 0 when the limit is reached (nothing recorded).
-
-        One atomic step, whatever the number of workers or servers: the first statement takes the
-        (ip, kind) row of ``client_hub.magic.link.gate``, which concurrent requests of the same
-        address then wait for until this transaction ends; the second counts and records in one
-        ``INSERT ... SELECT``. Under Odoo's REPEATABLE READ, a request that waited for the lock
-        fails with a serialization error and Odoo runs it again, on a snapshot that sees the rows
-        of the request it waited for (under READ COMMITTED, the second statement would see them
-        at once): a count read, then written by two requests at the same time, cannot happen."""
+        """Count one ``kind`` attempt of ``ip`` unless its allowance for the current window is used
+        up: the id of the row recorded, or 0 (nothing recorded). One atomic step across workers and servers."""
         ip = ip or ""
         now = fields.Datetime.now()
         self.flush_model()
+        # The first statement takes the (ip, kind) row of the gate: concurrent requests of the same
+        # address wait for this transaction; under REPEATABLE READ the one that waited fails with a
+        # serialization error and Odoo retries it on a snapshot that sees this request's row, so a
+        # count is never read, then written, by two requests at once.
         self.env.cr.execute(SQL(
             """INSERT INTO client_hub_magic_link_gate (ip, kind, at)
                     VALUES (%(ip)s, %(kind)s, %(now)s)

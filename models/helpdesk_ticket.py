@@ -1,22 +1,8 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Support tickets (OCA helpdesk_mgmt), as the client hub needs them.
-
-- Who must answer: ``client_hub_waiting`` is "team" while the last public message came from the
-  client (or the ticket is new), "client" once the team answered; it feeds the backend badge and
-  the portal's "awaiting your reply". ``client_hub_last_activity`` is the date of the last public
-  message.
-- The mail gateway: an email to the support alias from an unknown address opens a ticket for a
-  new contact made from the sender's name and address; a reply whose sender is neither a contact
-  of the ticket's client nor an internal user is kept as an internal note flagged as coming from
-  an unknown sender (forging ``References`` never lets a stranger write into a client's ticket);
-  so is a reply claiming a team member's address that the receiving mail server did not
-  authenticate (``Authentication-Results``, when the setting asks for it). Nothing of a flagged
-  note leaves the company: only internal users are notified, nobody is subscribed, no
-  out-of-office answer, its To/Cc are neither followers nor the ticket's Cc. A client's reply
-  reopens a closed ticket when the setting asks for it.
-- A client's files (portal replies and new tickets): one set of rules (``lib/support_files``).
-"""
+"""Support tickets (OCA helpdesk_mgmt) as the client hub needs them: who must answer next, the mail
+gateway's trust in replies (a stranger or an unauthenticated team address makes a flagged internal
+note, which never leaves the company), reopening on a client's reply, a client's files."""
 import logging
 
 from markupsafe import Markup

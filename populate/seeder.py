@@ -262,18 +262,9 @@ class Seeder:
 
     # ------------------------------------------------------------------ demo database
     def seed_demo(self, base_url=None, load_translations=True, progress=None):
-        """A handful of named clients with documents in every state, quotes and tickets, created
-        and sent the way the business would: by a named salesperson, through Odoo's own wizards
-        (send, payment, reversal), each client reading its documents in its own language.
-
-        ``base_url``: the running demo server. wkhtmltopdf fetches the report assets from it, so
-        the invoices are sent with their official PDF; the emails are queued, and the server's
-        mail queue (woken at the end) delivers them to the outgoing server (the demo's mail sink,
-        see :func:`configure_demo_mail`). The seeder itself never sends nor deletes an email: the
-        queue, running in the server's cron thread while this commits, is their only sender.
-        ``load_translations=False`` activates the languages without loading their terms (tests).
-        ``progress``: called with a line of text at each stage (``make run`` prints them).
-        """
+        """The demo: named clients with documents in every state, quotes and tickets, made through Odoo's
+        wizards by a named salesperson. ``base_url``: the running server (official PDFs; the emails left to
+        its mail queue); ``load_translations=False``: no terms loaded (tests); ``progress``: a line per stage."""
         progress = progress or (lambda text: None)
         if base_url:
             self.env["ir.config_parameter"].sudo().set_param("report.url", base_url)
@@ -283,9 +274,8 @@ class Seeder:
         # from here on, the business's own people do the work: the salesperson creates, sends
         # and collects; documents, chatter messages and emails carry their name, not OdooBot's
         # (and with Odoo's usual chatter: creation, tracking and sent messages are part of the demo).
-        # Emails are queued, never sent from here (mail_notify_force_send): sent by this process
-        # after a commit while the server's mail queue sends the same ones, they were sent twice or
-        # deleted under the queue's feet (MissingError, "could not serialize access")
+        # Emails are queued, never sent from here (mail_notify_force_send): sent by this process after
+        # a commit, the server's mail queue would send the same ones again or delete them under its feet
         env = self.env(user=staff["sales"].id, su=True, context={
             "lang": "en_US", "tz": staff["sales"].tz, "client_hub_demo_commit": bool(base_url),
             "mail_notify_force_send": False,
