@@ -67,19 +67,6 @@ class ClientHubStatement(CustomerPortal):
             known_total = years.get(query.year, 0) if query.year else sum(years.values())
         rows, total, page = Move._client_hub_statement_rows(domain, query, today, page=page, total=known_total)
         labels = self._client_hub_filter_labels()
-        env = request.env
-        filtered = query.filterby != "all" or query.year
-        texts = {
-            "greeting": env._("Hello %(name)s,", name=user.partner_id.name),
-            "account": env._("Here is the account of %(client)s with us.", client=commercial.name),
-            "count": (env._("%(count)s document(s) in this list", count=total) if filtered
-                      else env._("%(count)s document(s)", count=total)),
-            "download_all": env._("Download all (%(count)s)", count=total),
-            "page_selected": env._("All %(count)s documents of this page are selected.", count=len(rows)),
-            "select_all": env._("Select all %(count)s documents of this list", count=total),
-            "all_selected": env._("All %(count)s documents of this list are selected, not only this page.",
-                                  count=total),
-        }
         pager = portal_pager(
             url=STATEMENT_URL, url_args=query.url_args(), total=total, page=page, step=PAGE_SIZE
         )
@@ -101,7 +88,6 @@ class ClientHubStatement(CustomerPortal):
             "contact": user.partner_id,
             "commercial": commercial,
             "error": error,
-            "texts": texts,
             "pay_groups": Move._client_hub_payable_groups(commercial),
             "payment_tx": self._client_hub_landing_transaction(commercial),
         })
@@ -162,22 +148,18 @@ class ClientHubStatement(CustomerPortal):
             try:
                 ids = parse_ids(request.httprequest.form.getlist("invoice_ids"))
             except InvalidIds:
-                return self._client_hub_refused(
-                    query, env._("That request names something that is not one of your invoices.")
-                )
+                return self._client_hub_refused(query, "not_your_invoices")
             if not ids:
-                return self._client_hub_refused(query, env._("Select at least one invoice to download."))
+                return self._client_hub_refused(query, "none_selected")
             base = Move._client_hub_statement_domain(commercial, parse_query(), today)
             moves = Move.search([("id", "in", ids), *base])
             if len(moves) != len(ids):
                 _logger.info("client_hub: ZIP refused to user %s: %s of %s ids not theirs",
                              env.user.id, len(ids) - len(moves), len(ids))
-                return self._client_hub_refused(
-                    query, env._("Some of the documents asked for are not invoices of yours: nothing was downloaded.")
-                )
+                return self._client_hub_refused(query, "some_not_yours")
             moves = moves.sorted(lambda move: ids.index(move.id))
         if not moves:
-            return self._client_hub_refused(query, env._("There is no invoice to download in this list."))
+            return self._client_hub_refused(query, "nothing_to_download")
         # access checked above, as the contact: the documents are its client's issued invoices
         moves_sudo = moves.sudo()
         Export = env["client_hub.portal.export"]
@@ -188,8 +170,9 @@ class ClientHubStatement(CustomerPortal):
         moves_sudo._client_hub_render_official_pdfs()
         return self._client_hub_send_zip(moves_sudo, Export._archive_name(commercial))
 
-    def _client_hub_refused(self, query, message):
-        return self._client_hub_statement_page(query, error=message, status=400)
+    def _client_hub_refused(self, query, reason):
+        """The statement again, saying why (``reason``: a code its template words) the ZIP was refused."""
+        return self._client_hub_statement_page(query, error=reason, status=400)
 
     @staticmethod
     def _client_hub_send_zip(moves, filename):
@@ -228,11 +211,6 @@ class ClientHubStatement(CustomerPortal):
             "page_name": "client_hub_export",
             "export": export,
             "state_label": export._state_labels()[export.state],
-            "texts": {
-                "progress": request.env._("%(done)s of %(total)s PDFs ready.", done=export.progress_done,
-                                          total=export.document_count),
-                "download": request.env._("Download (%(count)s documents)", count=export.document_count),
-            },
         })
         return request.render("client_hub.portal_my_export", values)
 

@@ -1,19 +1,8 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Support tickets in the client portal: OCA helpdesk_mgmt's pages, made safe and client-centred.
-
-- ``/my/tickets``: open tickets first, then by last activity; an unknown ``sortby`` falls back
-  instead of failing.
-- ``/new/ticket`` and ``/submitted/ticket``: server-side checks (subject and message required,
-  attachments limited in number, size and type) with the form given back as typed and a clear
-  message; "Ask a question about this invoice" prefills the form and links the ticket to it.
-- ``/mail/attachment/upload`` (the ticket page's chatter): a client's file to a ticket follows
-  the same rules (``lib/support_files``, checked again by the ticket when the message is posted)
-  and loses any folder in its name; it reaches the ticket only with its message.
-- ``/ticket/close``: helpdesk_mgmt closes any ticket by id, by GET, as the system; here only a
-  POST with its CSRF token, for a ticket the contact may read, to a stage allowed from the portal.
-- The ticket page lists only files a client may see (never those of internal notes).
-"""
+"""Support tickets in the client portal: helpdesk_mgmt's pages made safe and client-centred (new
+tickets and a client's files checked on the server, closing by POST for the contact's own tickets only,
+open tickets first, only the files a client may see)."""
 import os
 
 import pytz
@@ -98,28 +87,28 @@ class ClientHubTicketController(HelpdeskTicketController):
             "client_hub_subject": subject or "",
             "client_hub_description": kw.get("description") or "",
             "client_hub_error": kw.get("client_hub_error"),
-            "client_hub_limits": request.env._(
-                "Up to %(count)s files of %(max)s MB at most each: PDF, images, office documents, "
-                "text, CSV, ZIP or emails.", count=MAX_FILES,
-                max=request.env["helpdesk.ticket"]._client_hub_max_upload_mb(),
-            ),
+            "client_hub_max_files": MAX_FILES,
+            "client_hub_max_upload_mb": request.env["helpdesk.ticket"]._client_hub_max_upload_mb(),
+            "client_hub_max_subject": MAX_SUBJECT,
             "client_hub_extensions": ",".join(sorted(ALLOWED_EXTENSIONS)),
         })
         return values
 
     def _client_hub_check_submission(self, kw):
-        """The reason a new ticket cannot be created as sent, or None."""
-        env = request.env
+        """Why a new ticket cannot be created as sent (a code the form's template words, or the files'
+        rule broken, in the model's words), or None."""
         if not (kw.get("subject") or "").strip():
-            return env._("Please give your ticket a subject.")
+            return "no_subject"
         if len(kw["subject"]) > MAX_SUBJECT:
-            return env._("The subject is too long (%(max)s characters at most).", max=MAX_SUBJECT)
+            return "subject_too_long"
         if not (kw.get("description") or "").strip():
-            return env._("Please describe your question or problem.")
+            return "no_description"
         if kw.get("invoice_id") and not _own_invoice(kw.get("invoice_id")):
-            return env._("The document this ticket refers to is not one of yours.")
+            return "not_your_document"
         files = [file for file in request.httprequest.files.getlist("attachment") if file.filename]
-        return env["helpdesk.ticket"]._client_hub_files_error([(file.filename, _file_size(file)) for file in files])
+        return request.env["helpdesk.ticket"]._client_hub_files_error(
+            [(file.filename, _file_size(file)) for file in files]
+        )
 
     def _prepare_submit_ticket_vals(self, **kw):
         vals = super()._prepare_submit_ticket_vals(**kw)

@@ -19,6 +19,7 @@ APT_PACKAGES = [
     "fontconfig", "fonts-dejavu-core", "fonts-liberation", "xfonts-75dpi", "xfonts-base",
     "libxrender1", "libxext6", "libfontconfig1", "libjpeg62-turbo",
     "libldap2-dev", "libsasl2-dev", "libpq-dev", "gcc", "make", "pkg-config", "python3-venv",
+    "python3-polib",  # lib/po.py in the pure tier, which runs on the system python3
 ]
 
 

@@ -1,79 +1,28 @@
-"""A small reader for gettext PO/POT files, enough to check translation completeness.
+"""Translation completeness of gettext PO/POT files, read with polib (in Odoo's own requirements).
 
-Odoo's own exporter writes the files; this only reads them, without polib or Odoo.
+Odoo's exporter writes the files; this only reads them, without Odoo.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+
+import polib
 
 _PLACEHOLDER = re.compile(r"%\([a-zA-Z_]\w*\)[sdfr]|%[sdfr]|\{[a-zA-Z_]\w*\}")
 
 
-@dataclass
-class Entry:
-    msgid: str = ""
-    msgstr: str = ""
-    msgctxt: str = ""
-    flags: set[str] = field(default_factory=set)
-    references: list[str] = field(default_factory=list)
-
-    @property
-    def fuzzy(self) -> bool:
-        return "fuzzy" in self.flags
+def parse(text: str) -> list[polib.POEntry]:
+    """The entries of a PO text, header left out; a malformed file raises OSError (polib's)."""
+    return _entries(polib.pofile(text))
 
 
-def _unquote(chunk: str) -> str:
-    chunk = chunk.strip()
-    if not (chunk.startswith('"') and chunk.endswith('"')):
-        raise ValueError(f"not a quoted PO string: {chunk!r}")
-    body = chunk[1:-1]
-    return (body.replace('\\\\', '\x00').replace('\\"', '"').replace('\\n', '\n')
-            .replace('\\t', '\t').replace('\x00', '\\'))
+def read(path: Path) -> list[polib.POEntry]:
+    return _entries(polib.pofile(str(path), encoding="utf-8"))
 
 
-def parse(text: str) -> list[Entry]:
-    entries: list[Entry] = []
-    current = Entry()
-    key = None
-
-    def flush():
-        nonlocal current, key
-        if key is not None:
-            entries.append(current)
-        current, key = Entry(), None
-
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            flush()
-        elif line.startswith("#,"):
-            if key in ("msgstr",):
-                flush()
-            current.flags.update(f.strip() for f in line[2:].split(","))
-        elif line.startswith("#:"):
-            if key in ("msgstr",):
-                flush()
-            current.references.extend(line[2:].split())
-        elif line.startswith("#"):
-            continue
-        elif line.startswith(("msgctxt ", "msgid ", "msgstr ")):
-            word, rest = line.split(" ", 1)
-            if word in ("msgctxt", "msgid") and key == "msgstr":
-                flush()
-            key = word
-            setattr(current, word, _unquote(rest))
-        elif line.startswith('"') and key:
-            setattr(current, key, getattr(current, key) + _unquote(line))
-        else:
-            raise ValueError(f"unexpected PO line: {raw!r}")
-    flush()
-    return [e for e in entries if e.msgid]  # drop the header entry
-
-
-def read(path: Path) -> list[Entry]:
-    return parse(Path(path).read_text(encoding="utf-8"))
+def _entries(pofile: polib.POFile) -> list[polib.POEntry]:
+    return [entry for entry in pofile if entry.msgid and not entry.obsolete]
 
 
 def placeholders(text: str) -> list[str]:
@@ -82,7 +31,7 @@ def placeholders(text: str) -> list[str]:
 
 def missing_translations(pot: Path, po: Path) -> list[str]:
     """msgids of `pot` that `po` leaves untranslated, fuzzy or with different placeholders."""
-    translated = {(e.msgctxt, e.msgid): e for e in read(po)}
+    translated = {(entry.msgctxt, entry.msgid): entry for entry in read(po)}
     problems = []
     for entry in read(pot):
         tr = translated.get((entry.msgctxt, entry.msgid))

@@ -9,7 +9,6 @@ import os
 import unicodedata
 
 MAX_FILES = 10
-DEFAULT_MAX_UPLOAD_MB = 10
 ALLOWED_EXTENSIONS = frozenset({
     ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".txt", ".csv", ".doc", ".docx", ".xls",
     ".xlsx", ".odt", ".ods", ".zip", ".eml", ".msg",
@@ -43,8 +42,3 @@ def file_problem(name, size, max_mb):
         return "size"
     return None
 
-
-def max_upload_mb(value):
-    """The configured size limit (a system parameter's text), or the default."""
-    value = str(value or "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_UPLOAD_MB

@@ -29,9 +29,6 @@ KEY_SCOPE = "client_hub.magic_link"
 CREDENTIAL_TYPE = "client_hub_magic_link"
 ROUTE = "/portal/magic"
 MAX_TOKEN_LENGTH = 2048
-DEFAULT_LIFETIME_DAYS = 30
-PARAM_LIFETIME = "client_hub.magic_link_lifetime_days"
-PARAM_SINGLE_USE = "client_hub.magic_link_single_use"
 
 
 class MagicLinkError(AccessDenied):
@@ -135,16 +132,11 @@ class ClientHubMagicLink(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _lifetime_days(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_LIFETIME)
-        try:
-            days = int(value)
-        except (TypeError, ValueError):
-            days = DEFAULT_LIFETIME_DAYS
-        return days if days > 0 else DEFAULT_LIFETIME_DAYS
+        return self.env["ir.config_parameter"]._client_hub_param("client_hub.magic_link_lifetime_days")
 
     @api.model
     def _single_use_mode(self):
-        return bool(self.env["ir.config_parameter"].sudo().get_param(PARAM_SINGLE_USE))
+        return self.env["ir.config_parameter"]._client_hub_param("client_hub.magic_link_single_use")
 
     # ------------------------------------------------------------------
     # Tokens

@@ -8,10 +8,10 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 WINDOW_MINUTES = 15
-# kind: (system parameter, default limit per window)
+# kind: the system parameter of its limit per window
 LIMITS = {
-    "failure": ("client_hub.magic_link_max_failures", 10),
-    "request": ("client_hub.magic_link_max_requests", 5),
+    "failure": "client_hub.magic_link_max_failures",
+    "request": "client_hub.magic_link_max_requests",
 }
 
 
@@ -32,12 +32,7 @@ class ClientHubMagicLinkAttempt(models.Model):
 
     @api.model
     def _limit(self, kind):
-        param, default = LIMITS[kind]
-        value = self.env["ir.config_parameter"].sudo().get_param(param)
-        try:
-            return max(int(value), 1) if value else default
-        except (TypeError, ValueError):
-            return default
+        return self.env["ir.config_parameter"]._client_hub_param(LIMITS[kind])
 
     @api.model
     def _allowed(self, ip, kind):
@@ -58,6 +53,10 @@ class ClientHubMagicLinkAttempt(models.Model):
         ip = ip or ""
         now = fields.Datetime.now()
         self.flush_model()
+        # The first statement takes the (ip, kind) row of the gate: concurrent requests of the same
+        # address wait for this transaction; under REPEATABLE READ the one that waited fails with a
+        # serialization error and Odoo retries it on a snapshot that sees this request's row, so a
+        # count is never read, then written, by two requests at once.
         self.env.cr.execute(SQL(
             """INSERT INTO client_hub_magic_link_gate (ip, kind, at)
                     VALUES (%(ip)s, %(kind)s, %(now)s)

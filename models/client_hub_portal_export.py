@@ -21,12 +21,9 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from ..lib.statement import safe_filename
-from .ir_config_parameter import CLIENT_HUB_PARAMS
 
 _logger = logging.getLogger(__name__)
 
-PARAM_ZIP_SYNC_LIMIT = "client_hub.zip_sync_limit"
-DEFAULT_ZIP_SYNC_LIMIT = CLIENT_HUB_PARAMS[PARAM_ZIP_SYNC_LIMIT].default
 EXPIRY_DAYS = 7
 
 
@@ -78,7 +75,7 @@ class ClientHubPortalExport(models.Model):
     @api.model
     def _sync_limit(self):
         """The most PDFs a portal request renders while the client waits; more go to a job."""
-        return self.env["ir.config_parameter"]._client_hub_param(PARAM_ZIP_SYNC_LIMIT)
+        return self.env["ir.config_parameter"]._client_hub_param("client_hub.zip_sync_limit")
 
     @api.model
     def _archive_name(self, commercial, day=None):

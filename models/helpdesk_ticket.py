@@ -1,22 +1,8 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Support tickets (OCA helpdesk_mgmt), as the client hub needs them.
-
-- Who must answer: ``client_hub_waiting`` is "team" while the last public message came from the
-  client (or the ticket is new), "client" once the team answered; it feeds the backend badge and
-  the portal's "awaiting your reply". ``client_hub_last_activity`` is the date of the last public
-  message.
-- The mail gateway: an email to the support alias from an unknown address opens a ticket for a
-  new contact made from the sender's name and address; a reply whose sender is neither a contact
-  of the ticket's client nor an internal user is kept as an internal note flagged as coming from
-  an unknown sender (forging ``References`` never lets a stranger write into a client's ticket);
-  so is a reply claiming a team member's address that the receiving mail server did not
-  authenticate (``Authentication-Results``, when the setting asks for it). Nothing of a flagged
-  note leaves the company: only internal users are notified, nobody is subscribed, no
-  out-of-office answer, its To/Cc are neither followers nor the ticket's Cc. A client's reply
-  reopens a closed ticket when the setting asks for it.
-- A client's files (portal replies and new tickets): one set of rules (``lib/support_files``).
-"""
+"""Support tickets (OCA helpdesk_mgmt) as the client hub needs them: who must answer next, the mail
+gateway's trust in replies (a stranger or an unauthenticated team address makes a flagged internal
+note, which never leaves the company), reopening on a client's reply, a client's files."""
 import logging
 
 from markupsafe import Markup
@@ -29,10 +15,6 @@ from ..lib import mail_auth, support_files
 
 _logger = logging.getLogger(__name__)
 
-PARAM_REOPEN = "client_hub.support_reopen_on_reply"
-PARAM_REQUIRE_AUTHENTICATED_STAFF = "client_hub.support_require_authenticated_staff"
-PARAM_AUTHSERV_ID = "client_hub.support_authserv_id"
-PARAM_MAX_UPLOAD_MB = "client_hub.support_max_upload_mb"
 # set by the mail gateway (mail.thread._message_route_process): the message's Authentication-Results
 CONTEXT_AUTH_RESULTS = "client_hub_authentication_results"
 UNVERIFIED = "client_hub_unverified_sender"
@@ -210,48 +192,60 @@ class HelpdeskTicket(models.Model):
         headers = self.env.context.get(CONTEXT_AUTH_RESULTS)
         if not headers:
             return False
-        authserv_id = self.env["ir.config_parameter"].sudo().get_param(PARAM_AUTHSERV_ID) or None
+        authserv_id = self.env["ir.config_parameter"]._client_hub_param("client_hub.support_authserv_id") or None
         return mail_auth.sender_authenticated(headers, email_normalize(msg.get("email_from") or ""), authserv_id)
 
     @api.model
     def _client_hub_require_authenticated_staff(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_REQUIRE_AUTHENTICATED_STAFF, "True")
-        return value not in ("False", "0", "")
+        return self.env["ir.config_parameter"]._client_hub_param("client_hub.support_require_authenticated_staff")
 
     def message_update(self, msg, update_vals=None):
-        """A reply by email. From a stranger (forged ``References``/``In-Reply-To``, a colleague of
-        another client, a team member's address not authenticated by the mail server...): kept
-        for the team as an internal note flagged as such, never shown nor sent to the client, its
-        To/Cc neither subscribed nor added to the ticket's Cc. From the client on a closed
-        ticket: reopens it when the setting says so."""
+        """A reply by email, judged ticket by ticket. From a stranger (see ``_client_hub_untrusted_reason``):
+        kept as a flagged internal note, its To/Cc neither subscribed nor kept as Cc. From the client on a
+        closed ticket: reopens it when the setting says so."""
+        trusted = self.browse()
+        flagged = None
         for ticket in self:
             reason = ticket._client_hub_untrusted_reason(msg)
-            if reason:
-                sender = msg.get("email_from") or "?"
-                if reason == "unauthenticated":
-                    warning = _(
-                        "Claims to come from a team member (%(sender)s) but the mail server did not "
-                        "authenticate it (SPF, DKIM, DMARC). Kept as an internal note; the client does "
-                        "not see it.", sender=sender,
-                    )
-                else:
-                    warning = _(
-                        "From an unknown sender (%(sender)s): not a contact of this ticket's client. Kept as "
-                        "an internal note; the client does not see it.", sender=sender,
-                    )
-                msg["is_internal"] = True
-                msg[UNVERIFIED] = True
-                msg["body"] = Markup("<p><strong>%s</strong></p>") % warning + html_sanitize(msg.get("body") or "")
-                _logger.warning("client_hub: reply to ticket %s from an %s sender kept as a note", ticket.id,
-                                "unauthenticated team" if reason == "unauthenticated" else "unknown")
-                # helpdesk_mgmt subscribes the partners of To/Cc, mail.thread.cc keeps the Cc for
-                # the next answers: neither for a sender nobody vouches for
-                return super().message_update(dict(msg, to="", cc=""), update_vals=update_vals)
-            if ticket.client_hub_is_closed and self._client_hub_reopen_on_reply():
-                stage = ticket._client_hub_reopen_stage()
-                if stage:
-                    update_vals = dict(update_vals or {}, stage_id=stage.id)
-        return super().message_update(msg, update_vals=update_vals)
+            if not reason:
+                trusted |= ticket
+                continue
+            note = ticket._client_hub_flagged_note(msg, reason)
+            flagged = flagged or note
+            # helpdesk_mgmt subscribes the partners of To/Cc, mail.thread.cc keeps the Cc for
+            # the next answers: neither for a sender nobody vouches for
+            super(HelpdeskTicket, ticket).message_update(dict(note, to="", cc=""), update_vals=update_vals)
+        reopen = trusted.filtered("client_hub_is_closed") if self._client_hub_reopen_on_reply() else self.browse()
+        for stage, tickets in reopen.grouped(lambda ticket: ticket._client_hub_reopen_stage()).items():
+            if stage:
+                reopening = dict(update_vals or {}, stage_id=stage.id)
+                super(HelpdeskTicket, tickets).message_update(msg, update_vals=reopening)
+                trusted -= tickets
+        if trusted:
+            super(HelpdeskTicket, trusted).message_update(msg, update_vals=update_vals)
+        if flagged:
+            # the gateway posts the message from this very dict (mail.thread._message_route_process)
+            msg.update(flagged)
+        return True
+
+    def _client_hub_flagged_note(self, msg, reason):
+        """``msg`` as an internal note of this ticket, headed by why its sender was not believed."""
+        sender = msg.get("email_from") or "?"
+        if reason == "unauthenticated":
+            warning = _(
+                "Claims to come from a team member (%(sender)s) but the mail server did not "
+                "authenticate it (SPF, DKIM, DMARC). Kept as an internal note; the client does "
+                "not see it.", sender=sender,
+            )
+        else:
+            warning = _(
+                "From an unknown sender (%(sender)s): not a contact of this ticket's client. Kept as "
+                "an internal note; the client does not see it.", sender=sender,
+            )
+        _logger.warning("client_hub: reply to ticket %s from an %s sender kept as a note", self.id,
+                        "unauthenticated team" if reason == "unauthenticated" else "unknown")
+        body = Markup("<p><strong>%s</strong></p>") % warning + html_sanitize(msg.get("body") or "")
+        return dict(msg, is_internal=True, body=body, **{UNVERIFIED: True})
 
     # ------------------------------------------------------------------ flagged notes stay inside
     @api.model
@@ -316,7 +310,7 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------ a client's files
     @api.model
     def _client_hub_max_upload_mb(self):
-        return support_files.max_upload_mb(self.env["ir.config_parameter"].sudo().get_param(PARAM_MAX_UPLOAD_MB))
+        return self.env["ir.config_parameter"]._client_hub_param("client_hub.support_max_upload_mb")
 
     @api.model
     def _client_hub_file_error(self, name, size):
@@ -371,7 +365,7 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _client_hub_reopen_on_reply(self):
-        return self.env["ir.config_parameter"].sudo().get_param(PARAM_REOPEN, "True") not in ("False", "0", "")
+        return self.env["ir.config_parameter"]._client_hub_param("client_hub.support_reopen_on_reply")
 
     def _client_hub_reopen_stage(self):
         """The first open stage of the ticket's team (Odoo's own order)."""

@@ -2,10 +2,22 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import formatLang
 
-from .client_hub_magic_link import DEFAULT_LIFETIME_DAYS, PARAM_LIFETIME, PARAM_SINGLE_USE
-from .client_hub_portal_export import DEFAULT_ZIP_SYNC_LIMIT, PARAM_ZIP_SYNC_LIMIT
-from .helpdesk_ticket import PARAM_AUTHSERV_ID, PARAM_REOPEN, PARAM_REQUIRE_AUTHENTICATED_STAFF
+from .ir_config_parameter import CLIENT_HUB_PARAMS
+
+LIFETIME = "client_hub.magic_link_lifetime_days"
+SINGLE_USE = "client_hub.magic_link_single_use"
+ZIP_SYNC_LIMIT = "client_hub.zip_sync_limit"
+REOPEN = "client_hub.support_reopen_on_reply"
+MAX_UPLOAD_MB = "client_hub.support_max_upload_mb"
+REQUIRE_AUTHENTICATED_STAFF = "client_hub.support_require_authenticated_staff"
+AUTHSERV_ID = "client_hub.support_authserv_id"
+# the two default-on booleans, stored as "True"/"False" (see get_values/set_values)
+STORED_AS_TEXT = {
+    "client_hub_support_require_authenticated_staff": REQUIRE_AUTHENTICATED_STAFF,
+    "client_hub_support_reopen_on_reply": REOPEN,
+}
 
 
 class ResConfigSettings(models.TransientModel):
@@ -13,21 +25,22 @@ class ResConfigSettings(models.TransientModel):
 
     client_hub_magic_link_lifetime_days = fields.Integer(
         string="Portal Link Lifetime (days)",
-        config_parameter=PARAM_LIFETIME,
-        default=DEFAULT_LIFETIME_DAYS,
+        config_parameter=LIFETIME,
+        default=CLIENT_HUB_PARAMS[LIFETIME].default,
         help="How long the sign-in link of a document email stays valid.",
     )
     client_hub_magic_link_single_use = fields.Boolean(
         string="Single-use Portal Links",
-        config_parameter=PARAM_SINGLE_USE,
+        config_parameter=SINGLE_USE,
+        default=CLIENT_HUB_PARAMS[SINGLE_USE].default,
         help="Each link signs in once, after a click on 'Continue to my portal' (so that mail "
         "scanners opening links do not spend them). Off: a link can be used until it expires.",
     )
 
     client_hub_zip_sync_limit = fields.Integer(
         string="PDFs Rendered While the Client Waits",
-        config_parameter=PARAM_ZIP_SYNC_LIMIT,
-        default=DEFAULT_ZIP_SYNC_LIMIT,
+        config_parameter=ZIP_SYNC_LIMIT,
+        default=CLIENT_HUB_PARAMS[ZIP_SYNC_LIMIT].default,
         help="A portal download that needs more PDFs rendered than this is prepared in the "
         "background: the client follows its progress and is emailed when it is ready.",
     )
@@ -43,8 +56,8 @@ class ResConfigSettings(models.TransientModel):
     )
     client_hub_support_max_upload_mb = fields.Integer(
         string="Largest File on a Portal Ticket (MB)",
-        config_parameter="client_hub.support_max_upload_mb",
-        default=10,
+        config_parameter=MAX_UPLOAD_MB,
+        default=CLIENT_HUB_PARAMS[MAX_UPLOAD_MB].default,
         help="Files a client attaches to a ticket from the portal: at most this size each.",
     )
 
@@ -58,42 +71,46 @@ class ResConfigSettings(models.TransientModel):
     )
     client_hub_support_authserv_id = fields.Char(
         string="Trusted Authentication Server",
-        config_parameter=PARAM_AUTHSERV_ID,
+        config_parameter=AUTHSERV_ID,
         help="The authserv-id your receiving mail server writes first in its Authentication-Results "
         "headers (often its host name). Empty: only the top-most Authentication-Results header counts.",
     )
 
     def get_values(self):
         res = super().get_values()
-        Ticket = self.env["helpdesk.ticket"]
-        res["client_hub_support_require_authenticated_staff"] = Ticket._client_hub_require_authenticated_staff()
-        res["client_hub_support_reopen_on_reply"] = Ticket._client_hub_reopen_on_reply()
+        params = self.env["ir.config_parameter"]
+        for field_name, key in STORED_AS_TEXT.items():
+            res[field_name] = params._client_hub_param(key)
         return res
 
     def set_values(self):
         result = super().set_values()
         params = self.env["ir.config_parameter"].sudo()
-        for param, value in ((PARAM_REQUIRE_AUTHENTICATED_STAFF, self.client_hub_support_require_authenticated_staff),
-                             (PARAM_REOPEN, self.client_hub_support_reopen_on_reply)):
-            params.set_param(param, "True" if value else "False")
+        for field_name, key in STORED_AS_TEXT.items():
+            params.set_param(key, "True" if self[field_name] else "False")
         return result
+
+    def _client_hub_bounds_if_outside(self, field_name, key):
+        """The bounds of ``key`` (``low``, ``high``, formatted) when a record's value is outside them."""
+        param = CLIENT_HUB_PARAMS[key]
+        if any(not param.low <= settings[field_name] <= param.high for settings in self):
+            return {bound: formatLang(self.env, getattr(param, bound), digits=0) for bound in ("low", "high")}
+        return None
 
     @api.constrains("client_hub_support_max_upload_mb")
     def _check_client_hub_support_max_upload(self):
-        for settings in self:
-            if not 1 <= settings.client_hub_support_max_upload_mb <= 100:
-                raise ValidationError(_("The largest file on a portal ticket must be between 1 and 100 MB."))
+        if bounds := self._client_hub_bounds_if_outside("client_hub_support_max_upload_mb", MAX_UPLOAD_MB):
+            raise ValidationError(_("The largest file on a portal ticket must be between %(low)s and %(high)s MB.",
+                                    **bounds))
 
     @api.constrains("client_hub_zip_sync_limit")
     def _check_client_hub_zip_sync_limit(self):
-        for settings in self:
-            if not 0 <= settings.client_hub_zip_sync_limit <= 1000:
-                raise ValidationError(
-                    _("The number of PDFs rendered while the client waits must be between 0 and 1,000.")
-                )
+        if bounds := self._client_hub_bounds_if_outside("client_hub_zip_sync_limit", ZIP_SYNC_LIMIT):
+            raise ValidationError(_(
+                "The number of PDFs rendered while the client waits must be between %(low)s and %(high)s.", **bounds
+            ))
 
     @api.constrains("client_hub_magic_link_lifetime_days")
     def _check_client_hub_magic_link_lifetime(self):
-        for settings in self:
-            if not 1 <= settings.client_hub_magic_link_lifetime_days <= 365:
-                raise ValidationError(_("The portal link lifetime must be between 1 and 365 days."))
+        if bounds := self._client_hub_bounds_if_outside("client_hub_magic_link_lifetime_days", LIFETIME):
+            raise ValidationError(_("The portal link lifetime must be between %(low)s and %(high)s days.", **bounds))

@@ -262,18 +262,9 @@ class Seeder:
 
     # ------------------------------------------------------------------ demo database
     def seed_demo(self, base_url=None, load_translations=True, progress=None):
-        """A handful of named clients with documents in every state, quotes and tickets, created
-        and sent the way the business would: by a named salesperson, through Odoo's own wizards
-        (send, payment, reversal), each client reading its documents in its own language.
-
-        ``base_url``: the running demo server. wkhtmltopdf fetches the report assets from it, so
-        the invoices are sent with their official PDF; the emails are queued, and the server's
-        mail queue (woken at the end) delivers them to the outgoing server (the demo's mail sink,
-        see :func:`configure_demo_mail`). The seeder itself never sends nor deletes an email: the
-        queue, running in the server's cron thread while this commits, is their only sender.
-        ``load_translations=False`` activates the languages without loading their terms (tests).
-        ``progress``: called with a line of text at each stage (``make run`` prints them).
-        """
+        """The demo: named clients with documents in every state, quotes and tickets, made through Odoo's
+        wizards by a named salesperson. ``base_url``: the running server (official PDFs; the emails left to
+        its mail queue); ``load_translations=False``: no terms loaded (tests); ``progress``: a line per stage."""
         progress = progress or (lambda text: None)
         if base_url:
             self.env["ir.config_parameter"].sudo().set_param("report.url", base_url)
@@ -283,9 +274,8 @@ class Seeder:
         # from here on, the business's own people do the work: the salesperson creates, sends
         # and collects; documents, chatter messages and emails carry their name, not OdooBot's
         # (and with Odoo's usual chatter: creation, tracking and sent messages are part of the demo).
-        # Emails are queued, never sent from here (mail_notify_force_send): sent by this process
-        # after a commit while the server's mail queue sends the same ones, they were sent twice or
-        # deleted under the queue's feet (MissingError, "could not serialize access")
+        # Emails are queued, never sent from here (mail_notify_force_send): sent by this process after
+        # a commit, the server's mail queue would send the same ones again or delete them under its feet
         env = self.env(user=staff["sales"].id, su=True, context={
             "lang": "en_US", "tz": staff["sales"].tz, "client_hub_demo_commit": bool(base_url),
             "mail_notify_force_send": False,
@@ -365,14 +355,31 @@ class Seeder:
         return {"sales": sales, "support": support}
 
     def _demo_documents(self, env, staff, progress):
-        today = self.today
-        company = self.company
         foreign = self.foreign_currency()
         tax = self.sale_tax()
         product = env["product.product"].create(
             {"name": "Consulting hour", "type": "service", "list_price": 120.0,
              "taxes_id": [Command.set(tax.ids)]}
         )
+        clients = self._demo_clients(env, staff)
+        bank_journal = env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1
+        )
+        self._demo_client_template(env, clients["zygo"])
+        book = DemoBook(env, self.today, staff["sales"], product, tax, self.currency, bank_journal)
+        moves = self._demo_invoices(book, clients, foreign)
+        self._demo_payments(book, moves)
+        self._demo_credit_notes(book, moves)
+        book.replay(progress)
+        self._demo_quotes(env, staff, clients, product)
+        progress("quotes sent, accepted, rejected and expired")
+        self._demo_tickets(env, staff, clients)
+        progress("support tickets in every state")
+        return {"clients": clients["zygo"] | clients["colbert"] | clients["harbor"] | clients["nina"]
+                | clients["lakeside"], "contact": clients["julie"], "staff": staff}
+
+    def _demo_clients(self, env, staff):
+        """The demo's clients and contacts, by first name or short name."""
         Partner = env["res.partner"]
         zygo = Partner.create(
             {
@@ -387,7 +394,7 @@ class Seeder:
             {"name": "Julie Peeters", "parent_id": zygo.id, "email": "julie.peeters@zygomatic.example",
              "function": "Finance manager", "lang": "fr_FR"}
         )
-        Partner.create(
+        marc = Partner.create(
             {"name": "Marc Dupont", "parent_id": zygo.id, "email": "marc.dupont@zygomatic.example",
              "lang": "fr_FR"}
         )
@@ -409,8 +416,8 @@ class Seeder:
                 "lang": "en_US", "user_id": staff["sales"].id,
             }
         )
-        Partner.create({"name": "Dr. Sam Patel", "parent_id": harbor.id,
-                        "email": "sam.patel@harbordental.example", "lang": "en_US"})
+        sam = Partner.create({"name": "Dr. Sam Patel", "parent_id": harbor.id,
+                              "email": "sam.patel@harbordental.example", "lang": "en_US"})
         nina = Partner.create(
             {"name": "Nina Keller", "customer_rank": 1, "email": "nina.keller@example.com",
              "street": "Rue du Rhône 5", "city": "Geneva", "zip": "1204",
@@ -422,128 +429,65 @@ class Seeder:
              "zip": "SW3 4RP", "country_id": self.country("GB").id, "lang": "en_GB",
              "user_id": staff["sales"].id}
         )
-        bank_journal = env["account.journal"].search(
-            [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
-        )
+        return {"zygo": zygo, "julie": julie, "marc": marc, "colbert": colbert, "harbor": harbor, "sam": sam,
+                "nina": nina, "lakeside": lakeside}
 
-        # The business's year is replayed in date order: the documents are made here, and each
-        # step (an invoice posted and sent, a payment registered, a credit note issued) is put on
-        # a timeline that runs below, oldest first, so that in every journal the numbers follow
-        # the dates (INV/, RINV/ and the bank's payments), as an accountant expects
-        timeline = []
-
-        def on(day, step, *args):
-            timeline.append((day, len(timeline), step, args))
-
-        def invoice(partner, days_ago, lines, currency=None, post=True, move_type="out_invoice"):
-            move = env["account.move"].create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "invoice_user_id": staff["sales"].id,
-                    "invoice_date": today - timedelta(days=days_ago),
-                    "invoice_date_due": today - timedelta(days=days_ago - 30),
-                    "currency_id": (currency or self.currency).id,
-                    "invoice_line_ids": [
-                        Command.create({"product_id": product.id, "name": name, "quantity": qty,
-                                        "price_unit": price, "tax_ids": [Command.set(tax.ids)]})
-                        for name, qty, price in lines
-                    ],
-                }
-            )
-            if post:
-                on(move.invoice_date, post_and_send, move)
-            return move
-
-        def pay(move, amount=None, days_after=5):
-            on(move.invoice_date + timedelta(days=days_after), register_payment, move, amount)
-
-        def refund(move, days_ago, reason, quantity):
-            on(today - timedelta(days=days_ago), reverse, move, reason, quantity)
-
-        commit = env.context.get("client_hub_demo_commit")
-
-        def send(move):
-            # Sent as the business sends them: Odoo's send wizard, which stores the official PDF
-            # (no "proforma" on the client's side), uses the client's own template and, through
-            # client_hub, puts a personal sign-in link in each email (queued: see seed_demo)
-            if commit:
-                # wkhtmltopdf fetches the report's assets from the running server, whose request
-                # must not wait on rows this transaction holds
-                env.cr.commit()  # pylint: disable=invalid-commit
-            env["account.move.send.wizard"].with_context(
-                active_model="account.move", active_ids=move.ids
-            ).create({"move_id": move.id}).action_send_and_print()
-
-        def post_and_send(_day, move):
-            move.action_post()
-            send(move)
-
-        def register_payment(day, move, amount):
-            wizard = env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=move.ids
-            ).create({"payment_date": day, "journal_id": bank_journal.id})
-            if amount:
-                wizard.write({"amount": amount, "payment_difference_handling": "open"})
-            wizard.action_create_payments()
-
-        def reverse(day, move, reason, quantity):
-            reversal = env["account.move.reversal"].with_context(
-                active_model="account.move", active_ids=move.ids
-            ).create({"reason": reason, "journal_id": move.journal_id.id, "date": day})
-            credit_note = env["account.move"].browse(reversal.refund_moves()["res_id"])
-            credit_note.invoice_line_ids.quantity = quantity
-            post_and_send(day, credit_note)
-
-        # Zygomatic has its own invoice email (French first: the client reads French); it is
-        # used below when its invoices are sent
+    def _demo_client_template(self, env, zygo):
+        """Zygomatic has its own invoice email (French first: the client reads French)."""
         action = zygo.with_context(client_hub_template_kind="invoice").action_client_hub_customize_template()
         own = env["mail.template"].browse(action["res_id"])
         own.with_context(lang="fr_FR").subject = "Zygomatic — votre facture {{ object.name }}"
         own.with_context(lang="en_US").subject = "Zygomatic — your invoice {{ object.name }}"
 
+    def _demo_invoices(self, book, clients, foreign):
+        """Invoices in every state (and an open credit note); returns those paid or refunded later."""
+        invoice = book.invoice
+        zygo, colbert, harbor = clients["zygo"], clients["colbert"], clients["harbor"]
+        nina, lakeside = clients["nina"], clients["lakeside"]
+        moves = {}
         # Zygomatic: every state
         invoice(zygo, 2, [("Discovery workshop", 4, 120.0)], post=False)
-        invoice(julie, 10, [("Monthly support retainer", 10, 120.0)])
-        partial = invoice(zygo, 40, [("Website redesign, phase 1", 25, 120.0)])
-        paid = invoice(zygo, 90, [("Security audit", 16, 120.0)])
+        invoice(clients["julie"], 10, [("Monthly support retainer", 10, 120.0)])
+        moves["partial"] = invoice(zygo, 40, [("Website redesign, phase 1", 25, 120.0)])
+        moves["paid"] = invoice(zygo, 90, [("Security audit", 16, 120.0)])
         invoice(zygo, 75, [("Hosting and maintenance, Q3", 6, 120.0)])  # overdue
-        to_refund = invoice(zygo, 120, [("Training session", 8, 120.0)])
+        moves["to_refund"] = invoice(zygo, 120, [("Training session", 8, 120.0)])
         cancelled = invoice(zygo, 15, [("Duplicate entry", 1, 120.0)], post=False)
         cancelled.button_cancel()
         # Boulangerie Colbert: foreign currency (EUR)
-        eur_paid = invoice(colbert, 200, [("Point-of-sale setup", 12, 95.0)], currency=foreign)
+        moves["eur_paid"] = invoice(colbert, 200, [("Point-of-sale setup", 12, 95.0)], currency=foreign)
         invoice(colbert, 50, [("Menu board design", 5, 95.0)], currency=foreign)  # overdue
         invoice(colbert, 5, [("Seasonal campaign", 3, 95.0)], currency=foreign)
         # Harbor Dental: paid and partially paid
-        harbor_paid = invoice(harbor, 300, [("Patient portal integration", 30, 120.0)])
-        harbor_partial = invoice(harbor, 20, [("Staff training", 6, 120.0)])
+        moves["harbor_paid"] = invoice(harbor, 300, [("Patient portal integration", 30, 120.0)])
+        moves["harbor_partial"] = invoice(harbor, 20, [("Staff training", 6, 120.0)])
         # Nina Keller (individual)
-        nina_paid = invoice(nina, 60, [("Personal branding session", 2, 120.0)])
+        moves["nina_paid"] = invoice(nina, 60, [("Personal branding session", 2, 120.0)])
         invoice(nina, 3, [("Portfolio review", 1, 120.0)])
         # Lakeside: overdue, open credit note, draft
         invoice(lakeside, 95, [("Building permit drawings", 20, 120.0)])
         invoice(lakeside, 30, [("Goodwill discount", 1, 240.0)], move_type="out_refund")
         invoice(lakeside, 1, [("3D walkthrough", 10, 120.0)], post=False)
+        return moves
 
-        # the money that came in, and a session cut short after it was paid
-        pay(partial, amount=1200.0)
-        pay(paid)
-        pay(to_refund)
-        pay(eur_paid)
-        pay(harbor_paid)
-        pay(harbor_partial, amount=300.0)
-        pay(nina_paid)
-        refund(to_refund, 100, "Séance raccourcie de deux heures", quantity=2)
+    def _demo_payments(self, book, moves):
+        """The money that came in."""
+        book.pay(moves["partial"], amount=1200.0)
+        book.pay(moves["paid"])
+        book.pay(moves["to_refund"])
+        book.pay(moves["eur_paid"])
+        book.pay(moves["harbor_paid"])
+        book.pay(moves["harbor_partial"], amount=300.0)
+        book.pay(moves["nina_paid"])
 
-        steps = sorted(timeline, key=lambda event: event[:2])
-        payments = sum(1 for event in steps if event[2] is register_payment)
-        progress(f"posting and sending {len(steps) - payments} invoices and credit notes (with their PDF) "
-                 f"and registering {payments} payments, in date order...")
-        for day, _order, step, args in steps:
-            step(day, *args)
+    def _demo_credit_notes(self, book, moves):
+        """A session cut short after it was paid."""
+        book.refund(moves["to_refund"], 100, "Séance raccourcie de deux heures", quantity=2)
 
-        # Quotes: sent, accepted, rejected, expired, sent with Odoo's composer
+    def _demo_quotes(self, env, staff, clients, product):
+        """Quotes sent, accepted, rejected and expired, sent with Odoo's composer."""
+        today = self.today
+
         def quote(partner, qty, days_ago=3, validity=30):
             return env["sale.order"].create(
                 {
@@ -566,6 +510,7 @@ class Seeder:
             order.date_order = fields.Datetime.now() - timedelta(days=days_ago)
             return order
 
+        zygo, harbor, lakeside = clients["zygo"], clients["harbor"], clients["lakeside"]
         # oldest first, so that the quotes' numbers follow their dates too
         send_quote(quote(zygo, 6, days_ago=60, validity=15))  # expired
         send_quote(quote(zygo, 80, days_ago=35)).action_cancel()
@@ -573,22 +518,21 @@ class Seeder:
         accept(send_quote(quote(harbor, 10, days_ago=10)), days_ago=8)
         send_quote(quote(zygo, 40))
         send_quote(quote(lakeside, 25))
-        progress("quotes sent, accepted, rejected and expired")
 
-        # Support tickets in every state, handled by the support agent; emails to
-        # support@northwind.example open tickets, replies thread back into them
+    def _demo_tickets(self, env, staff, clients):
+        """Support tickets in every state, handled by the support agent; emails to
+        support@northwind.example open tickets, replies thread back into them."""
         support = staff["support"]
         team = env["helpdesk.ticket.team"].search([("name", "=", "Client Support")], limit=1) or \
             env["helpdesk.ticket.team"].create({
                 "name": "Client Support", "alias_name": "support", "user_ids": [Command.set(support.ids)],
-                "alias_domain_id": company.alias_domain_id.id,
+                "alias_domain_id": self.company.alias_domain_id.id,
             })
         stages = {xmlid: env.ref(f"helpdesk_mgmt.helpdesk_ticket_stage_{xmlid}")
                   for xmlid in ("new", "in_progress", "awaiting", "done", "cancelled")}
-        marc = zygo.child_ids.filtered(lambda p: p.name == "Marc Dupont")
-        sam = harbor.child_ids[:1]
         latest_invoice = env["account.move"].search(
-            [("commercial_partner_id", "=", zygo.id), ("move_type", "=", "out_invoice"), ("state", "=", "posted")],
+            [("commercial_partner_id", "=", clients["zygo"].id), ("move_type", "=", "out_invoice"),
+             ("state", "=", "posted")],
             order="invoice_date desc, id desc", limit=1,
         )
 
@@ -609,6 +553,7 @@ class Seeder:
             record.stage_id = stages[stage]
             return record
 
+        julie = clients["julie"]
         ticket(julie, "Can you update our billing address?",
                "<p>We moved to Avenue Louise 54, 1050 Brussels.</p>", "done",
                [("team", "<p>Done: your next invoices will show the new address.</p>"),
@@ -617,17 +562,95 @@ class Seeder:
                "<p>What does the maintenance line cover?</p>", "awaiting",
                [("team", "<p>It covers the monthly updates and backups. Shall I send the detail?</p>")],
                invoice=latest_invoice, message_id=DEMO_REPLY_TO)  # the README's reply by email answers it
-        ticket(marc, "Can we add a second administrator?",
+        ticket(clients["marc"], "Can we add a second administrator?",
                "<p>Our accountant needs access too.</p>", "in_progress",
                [("team", "<p>Sure: what is her email address?</p>"),
                 ("client", "<p>It is lucie.martin@zygomatic.example.</p>")])
-        ticket(sam, "Receipt for the September payment",
+        ticket(clients["sam"], "Receipt for the September payment",
                "<p>Could you send the payment receipt again?</p>", "new")
-        ticket(nina, "Cancel the duplicate booking",
+        ticket(clients["nina"], "Cancel the duplicate booking",
                "<p>I booked the session twice by mistake.</p>", "cancelled",
                [("team", "<p>No problem, the duplicate is cancelled.</p>")])
-        progress("support tickets in every state")
-        return {"clients": zygo | colbert | harbor | nina | lakeside, "contact": julie, "staff": staff}
+
+
+class DemoBook:
+    """The demo business's year, replayed in date order: documents are made first, and each step
+    (an invoice posted and sent, a payment registered, a credit note issued) runs oldest first in
+    ``replay``, so that in every journal the numbers follow the dates, as an accountant expects."""
+
+    def __init__(self, env, today, salesperson, product, tax, currency, bank_journal):
+        self.env, self.today, self.salesperson = env, today, salesperson
+        self.product, self.tax, self.currency, self.bank_journal = product, tax, currency, bank_journal
+        self.commit = env.context.get("client_hub_demo_commit")
+        self.timeline = []
+
+    def on(self, day, step, *args):
+        self.timeline.append((day, len(self.timeline), step, args))
+
+    def invoice(self, partner, days_ago, lines, currency=None, post=True, move_type="out_invoice"):
+        move = self.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_user_id": self.salesperson.id,
+                "invoice_date": self.today - timedelta(days=days_ago),
+                "invoice_date_due": self.today - timedelta(days=days_ago - 30),
+                "currency_id": (currency or self.currency).id,
+                "invoice_line_ids": [
+                    Command.create({"product_id": self.product.id, "name": name, "quantity": qty,
+                                    "price_unit": price, "tax_ids": [Command.set(self.tax.ids)]})
+                    for name, qty, price in lines
+                ],
+            }
+        )
+        if post:
+            self.on(move.invoice_date, self.post_and_send, move)
+        return move
+
+    def pay(self, move, amount=None, days_after=5):
+        self.on(move.invoice_date + timedelta(days=days_after), self.register_payment, move, amount)
+
+    def refund(self, move, days_ago, reason, quantity):
+        self.on(self.today - timedelta(days=days_ago), self.reverse, move, reason, quantity)
+
+    def replay(self, progress):
+        steps = sorted(self.timeline, key=lambda event: event[:2])
+        payments = sum(1 for event in steps if event[2] == self.register_payment)
+        progress(f"posting and sending {len(steps) - payments} invoices and credit notes (with their PDF) "
+                 f"and registering {payments} payments, in date order...")
+        for day, _order, step, args in steps:
+            step(day, *args)
+
+    def send(self, move):
+        """Odoo's send wizard, as the business sends: the official PDF stored (no "proforma" on the
+        client's side), the client's own template and, through client_hub, a personal sign-in link."""
+        if self.commit:
+            # wkhtmltopdf fetches the report's assets from the running server, whose request
+            # must not wait on rows this transaction holds
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env["account.move.send.wizard"].with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create({"move_id": move.id}).action_send_and_print()
+
+    def post_and_send(self, _day, move):
+        move.action_post()
+        self.send(move)
+
+    def register_payment(self, day, move, amount):
+        wizard = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create({"payment_date": day, "journal_id": self.bank_journal.id})
+        if amount:
+            wizard.write({"amount": amount, "payment_difference_handling": "open"})
+        wizard.action_create_payments()
+
+    def reverse(self, day, move, reason, quantity):
+        reversal = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create({"reason": reason, "journal_id": move.journal_id.id, "date": day})
+        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        credit_note.invoice_line_ids.quantity = quantity
+        self.post_and_send(day, credit_note)
 
 
 STRIPE_KEYS = ("STRIPE_PUBLISHABLE_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET")

@@ -2,6 +2,7 @@ from . import test_client_list
 from . import test_client_metrics
 from . import test_client_profile
 from . import test_client_templates
+from . import test_config_params
 from . import test_i18n
 from . import test_invoice_pdf
 from . import test_seeder

@@ -414,6 +414,25 @@ class TestOnlinePayment(StripePortalCommon):
         self.assertFalse(tree.xpath("//div[contains(@class, 'o_client_hub_pay_all')]"))
         self.assertNotIn('data-bs-target="#pay_with"', self.url_open(self.overdue.access_url).text)
 
+    def test_provider_changes_are_seen_without_clearing_the_registry_cache(self):
+        Provider = self.env["payment.provider"]
+        company = self.stripe.company_id
+        other = self.setup_other_company(name="Provider-less Ltd")["company"]
+        with patch.object(type(self.env.registry), "clear_cache") as clear_cache:
+            self.assertTrue(Provider._client_hub_company_accepts_payments(company.id))
+            self.assertFalse(Provider._client_hub_company_accepts_payments(other.id))
+            self.stripe.is_published = False
+            self.assertFalse(Provider._client_hub_company_accepts_payments(company.id))
+            self.stripe.is_published = True
+            self.assertTrue(Provider._client_hub_company_accepts_payments(company.id))
+            foreign = self._prepare_provider("stripe", company=other, update_values={
+                "stripe_secret_key": "sk_test_other", "stripe_publishable_key": "pk_test_other", "is_published": True,
+            })
+            self.assertTrue(Provider._client_hub_company_accepts_payments(other.id))
+            foreign.unlink()
+            self.assertFalse(Provider._client_hub_company_accepts_payments(other.id))
+        clear_cache.assert_not_called()
+
     def test_odoo_overdue_page_sends_to_the_statement(self):
         self.login(self.lea_user)
         response = self.url_open("/my/invoices/overdue", allow_redirects=False)

@@ -99,6 +99,24 @@ class TestPortalStatement(StatementCommon):
         self.assertEqual(link, self.late.access_url)
         self.assertEqual(self.url_open(link).status_code, 200)
 
+    def test_sentences_with_figures_in_french(self):
+        """The page's sentences live in the template, one term each, its figures inside."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["client_hub"], ["fr_FR"], overwrite=True)
+        self.sue.lang = "fr_FR"
+        self.login(self.sue_user)
+        _response, tree = self.page()
+        text = " ".join(tree.text_content().split())
+        self.assertIn("Bonjour Sue Statement,", text)
+        self.assertIn("Voici le compte de Statement Client SA chez nous.", text)
+        self.assertIn("6 document(s)", text)
+        self.assertIn("Tout télécharger (6)", text)
+        _response, tree = self.page("/my/statement?filterby=overdue")
+        self.assertIn("2 document(s) dans cette liste", " ".join(tree.text_content().split()))
+        response = self.url_open("/my/invoices/zip", data={"csrf_token": self.csrf()})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Sélectionnez au moins une facture à télécharger.", response.text)
+
     def test_a_colleague_sees_the_same_statement(self):
         self.login(self.sam_user)
         _response, sam_tree = self.page()

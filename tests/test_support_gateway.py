@@ -155,6 +155,22 @@ class TestSupportGateway(TransactionCase, SupportFixtures):
         self.reply(ticket, "ana@client.example", text="Just saying thanks.")
         self.assertEqual(ticket.stage_id, closed, "kept closed")
 
+    def test_reply_to_several_tickets_judges_each_one(self):
+        closed = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        first, second = self.new_ticket(subject="First"), self.new_ticket(subject="Second")
+        rivals = self.new_ticket(sender="Eve Rival <eve@rival.example>", subject="Rival's")
+        tickets = self.env["helpdesk.ticket"].sudo().browse([first.id, rivals.id, second.id])
+        tickets.stage_id = closed
+        msg = {"author_id": self.ana.id, "email_from": "ana@client.example", "body": "<p>Broken again.</p>",
+               "to": SUPPORT, "cc": ""}
+        with mute_logger(*LOGGERS):
+            tickets.message_update(msg)
+        self.assertFalse(first.stage_id.closed, "Ana's own ticket is reopened")
+        self.assertFalse(second.stage_id.closed, "so is the one after the rival's")
+        self.assertEqual(rivals.stage_id, closed, "a stranger to it does not reopen the rival's ticket")
+        self.assertTrue(msg["is_internal"], "the message posted from this dict is the flagged note")
+        self.assertIn("From an unknown sender", msg["body"])
+
     def test_bounce_is_not_a_ticket(self):
         ticket = self.new_ticket()
         reply = self.agent_reply(ticket)

@@ -40,7 +40,7 @@ class TestPo(unittest.TestCase):
         self.assertEqual([e.msgid for e in entries],
                          ["Clients", "Sent %(count)s invoices to %s", 'A long "quoted" message'])
         self.assertIn("python-format", entries[1].flags)
-        self.assertEqual(entries[0].references, ["model:ir.ui.menu,name:client_hub.menu"])
+        self.assertEqual(entries[0].occurrences, [("model:ir.ui.menu,name:client_hub.menu", "")])
 
     def test_missing_fuzzy_and_placeholders(self):
         fr = POT.replace('msgid "Clients"\nmsgstr ""', 'msgid "Clients"\nmsgstr "Clients"')
@@ -53,7 +53,7 @@ class TestPo(unittest.TestCase):
         self.assertIn("Clients", po.missing_translations(self.write(POT), self.write(fuzzy)))
 
     def test_bad_line(self):
-        with self.assertRaises(ValueError):
+        with self.assertRaises(OSError):
             po.parse('msgid "x"\nmsgstr "y"\nnonsense\n')
 
     def test_shipped_french_translation_is_complete(self):
