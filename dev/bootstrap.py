@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 
 from dev.axe import ensure_axe
@@ -19,8 +20,18 @@ APT_PACKAGES = [
     "fontconfig", "fonts-dejavu-core", "fonts-liberation", "xfonts-75dpi", "xfonts-base",
     "libxrender1", "libxext6", "libfontconfig1", "libjpeg62-turbo",
     "libldap2-dev", "libsasl2-dev", "libpq-dev", "gcc", "make", "pkg-config", "python3-venv",
-    "python3-polib",  # lib/po.py in the pure tier, which runs on the system python3
+    "python3-polib",  # lib/po.py in the pure tier, for Debian's own python3
 ]
+
+
+def ensure_pure_deps() -> None:
+    """polib for lib/po.py in the pure tier, which runs on the python3 that runs this script
+    (Debian's package does not reach a pyenv or venv python3): installed from PyPI when missing."""
+    try:
+        import polib  # noqa: F401
+    except ImportError:
+        say("installing polib for the pure tier (pip)")
+        run([sys.executable, "-m", "pip", "install", "-q", "polib==1.1.1"])
 
 
 def missing_apt_packages() -> list[str]:
@@ -64,6 +75,7 @@ def setup(before: str = "") -> int:
     t0 = time.time()
     VAR.mkdir(exist_ok=True)
     ensure_system_packages()
+    ensure_pure_deps()
     odoo = find_odoo()
     if odoo is None and os.environ.get("CLIENT_HUB_NO_FETCH") != "1":
         odoo = fetch_official_source()
