@@ -63,9 +63,14 @@ class ResPartner(models.Model):
         Cron._commit_progress(remaining=len(todo))  # each client's lock is then the first read of its transaction
         queued = False
         for index, (client_id, date_from, date_to) in enumerate(todo):
-            queued |= bool(self.browse(client_id)._client_hub_send_scheduled_statement(date_from, date_to))
-            if Cron._commit_progress(1, remaining=len(todo) - index - 1) < 30:
-                break
+            try:
+                with self.env.cr.savepoint():
+                    queued |= bool(self.browse(client_id)._client_hub_send_scheduled_statement(date_from, date_to))
+            except Exception:  # one client's failure (a PDF that cannot render) never holds up the others
+                _logger.exception("client_hub: scheduled statement of partner %s failed, retried next run", client_id)
+                self.env.invalidate_all()
+            if not Cron._commit_progress(1, remaining=len(todo) - index - 1):
+                break  # out of time: the cron runs again at once and takes the rest
         if queued:  # the emails leave now, not at the mail queue's next hourly run
             self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
 
@@ -107,8 +112,10 @@ class ResPartner(models.Model):
         return companies.sorted(lambda company: (company.sequence, company.id))
 
     def _client_hub_statement_recipient(self):
-        """Who receives the client's statement: its invoice address contact, else the client."""
-        return self.browse(self.address_get(["invoice"])["invoice"])
+        """Who receives the client's statement: its invoice address contact, else (or when that
+        contact has no email address) the client."""
+        contact = self.browse(self.address_get(["invoice"])["invoice"])
+        return contact if contact.email_normalized else self
 
     def _client_hub_queue_statement(self, company, date_from, date_to):
         """Render the statement PDF of ``company`` through the report, and queue the email."""

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from odoo import Command
 from odoo.tests import freeze_time, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 
@@ -177,6 +178,28 @@ class TestScheduledStatements(AccountTestInvoicingHttpCommon):
         self.assertEqual(len(self.statements(self.quarterly)), 1)
         self.client.client_hub_statement_last_sent = False
         with freeze_time("2026-06-08 06:00:00"):
+            self.run_cron()
+        self.assertEqual(len(self.statements(self.billing)), 1)
+
+    @freeze_time("2026-06-01 06:00:00")
+    def test_one_failing_client_holds_up_nobody(self):
+        self.quarterly.client_hub_statement_frequency = "monthly"
+        Report = type(self.env[REPORT])
+        render = Report._render_statement_pdf
+
+        def broken_for_zygomatic(model, partner, *args, **kwargs):
+            if partner == self.client:
+                raise ValueError("wkhtmltopdf crashed")
+            return render(model, partner, *args, **kwargs)
+
+        with patch.object(Report, "_render_statement_pdf", broken_for_zygomatic), \
+                mute_logger("odoo.addons.client_hub.models.res_partner_statement_schedule"):
+            self.run_cron()
+        self.assertEqual(len(self.statements(self.quarterly)), 1)
+        self.assertFalse(self.statements(self.billing))
+        self.assertFalse(self.client.client_hub_statement_last_sent, "retried at the next run")
+        self.assertFalse(self.env["ir.attachment"].search([("res_model", "=", "res.partner"), ("res_id", "=", self.client.id)]))
+        with freeze_time("2026-06-02 06:00:00"):
             self.run_cron()
         self.assertEqual(len(self.statements(self.billing)), 1)
 
