@@ -41,7 +41,8 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     client_hub_aging_not_due = _bucket_field(
-        "client_hub_aging_not_due", "Not Yet Due", "Open amounts whose due date is today or later (credit notes net of them).")
+        "client_hub_aging_not_due", "Not Yet Due",
+        "Open amounts whose due date is today or later (credit notes net of them).")
     client_hub_aging_1_30 = _bucket_field(
         "client_hub_aging_1_30", "1-30 Days", "Open amounts 1 to 30 days past their due date.")
     client_hub_aging_31_60 = _bucket_field(
