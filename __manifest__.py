@@ -48,6 +48,8 @@
         "views/statement_pdf_templates.xml",
         "wizard/client_hub_statement_wizard_views.xml",
         "views/res_partner_statement_views.xml",
+        "data/statement_schedule_data.xml",
+        "views/res_partner_aging_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -76,3 +76,24 @@ def statement_filename(client_name, date_from, date_to):
     ascii_name = unicodedata.normalize("NFKD", client_name or "").encode("ascii", "ignore").decode("ascii")
     name = _UNSAFE.sub("-", ascii_name).strip("-")[:MAX_NAME_LENGTH].strip("-") or "client"
     return f"{name}-statement-{date_from.isoformat()}-{date_to.isoformat()}.pdf"
+
+
+# scheduled statements: months per period, and how many days into the next period a statement not
+# sent yet (server down on the 1st, a run interrupted) still goes out
+SCHEDULE_MONTHS = {"monthly": 1, "quarterly": 3}
+SCHEDULE_CATCH_UP_DAYS = 7
+
+
+def scheduled_period(frequency, today):
+    """``(date_from, date_to)``: the period whose scheduled statement is due on ``today`` (the month
+    or calendar quarter that ended before the current one began, when ``today`` is one of the first
+    ``SCHEDULE_CATCH_UP_DAYS`` days of the current one), else None."""
+    months = SCHEDULE_MONTHS.get(frequency)
+    if not months:
+        return None
+    start = date(today.year, (today.month - 1) // months * months + 1, 1)
+    if (today - start).days >= SCHEDULE_CATCH_UP_DAYS:
+        return None
+    date_to = start - timedelta(days=1)
+    # a quarter ends in March, June, September or December: its first month is in the same year
+    return date(date_to.year, date_to.month - months + 1, 1), date_to

@@ -21,10 +21,12 @@ from . import res_config_settings
 from . import res_partner
 from . import res_partner_chart
 from . import res_partner_client_list
+from . import res_partner_aging
 from . import res_partner_documents
 from . import res_partner_email_change
 from . import res_partner_metrics
 from . import res_partner_portal
+from . import res_partner_statement_schedule
 from . import res_partner_templates
 from . import res_users
 from . import sale_order

@@ -89,13 +89,15 @@ class AccountMove(models.Model):
 
     # ------------------------------------------------------------------ client statement
     @api.model
+    def _client_hub_open_items(self):
+        """Open installments (receivable items not fully reconciled): what a client still owes,
+        each by its own due date (the aging buckets)."""
+        return [("display_type", "=", "payment_term"), ("reconciled", "=", False)]
+
+    @api.model
     def _client_hub_past_due_items(self, today):
         """Open installments past their due date (the overdue definition of the dashboard)."""
-        return [
-            ("display_type", "=", "payment_term"),
-            ("reconciled", "=", False),
-            ("date_maturity", "<", today),
-        ]
+        return [*self._client_hub_open_items(), ("date_maturity", "<", today)]
 
     @api.model
     def _client_hub_open_invoice_domain(self):

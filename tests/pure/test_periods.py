@@ -7,6 +7,7 @@ from lib.periods import (
     PeriodError,
     check_period,
     default_period,
+    scheduled_period,
     statement_filename,
     statement_period,
 )
@@ -93,3 +94,26 @@ class TestStatementFilename(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TestScheduledPeriod(unittest.TestCase):
+    """The period a scheduled statement covers, from the day the cron runs."""
+
+    def test_monthly(self):
+        self.assertEqual(scheduled_period("monthly", date(2026, 7, 1)), (date(2026, 6, 1), date(2026, 6, 30)))
+        self.assertEqual(scheduled_period("monthly", date(2026, 1, 1)), (date(2025, 12, 1), date(2025, 12, 31)))
+        self.assertEqual(scheduled_period("monthly", date(2026, 3, 1)), (date(2026, 2, 1), date(2026, 2, 28)))
+        # a run missed on the 1st catches up for a week, then the month is over
+        self.assertEqual(scheduled_period("monthly", date(2026, 7, 7)), (date(2026, 6, 1), date(2026, 6, 30)))
+        self.assertIsNone(scheduled_period("monthly", date(2026, 7, 8)))
+        self.assertIsNone(scheduled_period("monthly", date(2026, 6, 30)))
+
+    def test_quarterly(self):
+        self.assertEqual(scheduled_period("quarterly", date(2026, 1, 1)), (date(2025, 10, 1), date(2025, 12, 31)))
+        self.assertEqual(scheduled_period("quarterly", date(2026, 4, 1)), (date(2026, 1, 1), date(2026, 3, 31)))
+        self.assertEqual(scheduled_period("quarterly", date(2026, 10, 3)), (date(2026, 7, 1), date(2026, 9, 30)))
+        for day in (date(2026, 2, 1), date(2026, 5, 1), date(2026, 12, 1), date(2026, 4, 8)):
+            self.assertIsNone(scheduled_period("quarterly", day), day)
+
+    def test_none(self):
+        self.assertIsNone(scheduled_period("none", date(2026, 7, 1)))
