@@ -1,1 +1,2 @@
 from . import client_hub_statement_wizard
+from . import client_hub_reminder_wizards
