@@ -218,8 +218,8 @@ class TestReminderLadder(ReminderFixtures, ClientHubCommon):
         mail = self.reminders(self.client)
         self.assertEqual(mail.recipient_ids, contact)
         self.assertIn("Rappel de paiement", mail.subject)
-        self.assertIn("Tout payer", mail.body_html)
-        self.assertIn("03/10/2026" if False else "10/03/2026", mail.body_html, "dates in the contact's language")
+        self.assertIn("Tout régler", mail.body_html)
+        self.assertIn("10/03/2026", mail.body_html, "dates in the contact's language")
 
     def test_two_companies_two_emails(self):
         company_b = self.setup_other_company(name="Second Company")["company"]

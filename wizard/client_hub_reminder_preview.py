@@ -1,8 +1,7 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Collections: preview a client's next payment reminder; pause a client's reminders."""
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+"""Collections: a client's next payment reminder as it will be sent, and Send now."""
+from odoo import api, fields, models
 
 
 class ClientHubReminderPreview(models.TransientModel):
@@ -22,6 +21,7 @@ class ClientHubReminderPreview(models.TransientModel):
         today = fields.Date.context_today(self)
         for wizard in self:
             client = wizard.partner_id.commercial_partner_id
+            client.check_access("read")  # ownership first: the preview reads as the system
             values = client._client_hub_reminder_preview(today) if client else None
             wizard.update(values or {
                 "level_id": False, "company_id": False, "date": False, "recipient_id": False,
@@ -31,21 +31,3 @@ class ClientHubReminderPreview(models.TransientModel):
     def action_send(self):
         self.ensure_one()
         return self.partner_id.action_client_hub_send_reminder()
-
-
-class ClientHubReminderPause(models.TransientModel):
-    _name = "client_hub.reminder.pause"
-    _description = "Pause Payment Reminders"
-
-    partner_ids = fields.Many2many("res.partner", string="Clients", required=True)
-    date = fields.Date(string="Until", required=True, help="No reminder goes out until this date, included.")
-    reason = fields.Char(required=True)
-
-    def action_pause(self):
-        self.ensure_one()
-        if self.date < fields.Date.context_today(self):
-            raise UserError(_("Choose a date from today on."))
-        self.partner_ids.commercial_partner_id.write({
-            "client_hub_reminders_paused_until": self.date, "client_hub_reminders_pause_reason": self.reason,
-        })
-        return {"type": "ir.actions.act_window_close"}
