@@ -178,8 +178,11 @@ class ResPartner(models.Model):
         the highest level due; record the level on each invoice; log it. Returns the mail.mail."""
         self.ensure_one()
         mails = self.env["mail.mail"]
+        # the ORM's pending writes go to the database, but not the transaction's precommit hooks
+        # (other records' tracking emails): those run when the caller commits, as without reminders
+        self.env.flush_all()
         try:
-            with self.env.cr.savepoint():
+            with self.env.cr.savepoint(flush=False):
                 if not self._client_hub_lock_invoices(company):
                     _logger.info("client_hub reminders: client %s busy elsewhere, skipped", self.id)
                     return mails
@@ -196,6 +199,7 @@ class ResPartner(models.Model):
                         return mails
                 mails = self._client_hub_reminder_mail(company, today, moves)
         except (pg_errors.SerializationFailure, pg_errors.LockNotAvailable):
+            self.env.invalidate_all(flush=False)
             _logger.info("client_hub reminders: client %s changed during the run, skipped", self.id)
         return mails
 
