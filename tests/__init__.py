@@ -23,3 +23,4 @@ from . import test_security_matrix
 from . import test_portal_a11y
 from . import test_reminders
 from . import test_reminders_http
+from . import test_reminders_concurrency
