@@ -104,7 +104,8 @@ def main():
     print(f"\nLists, first page of 80 and the count, median of {args.rounds} cold runs")
     table([[name, f"{ms:.1f}", q] for name, (ms, q) in lists.items()], ["list", "ms", "SQL queries"])
     base = lists["Clients sorted by Outstanding"][0]
-    print(f"ratio: Collections {lists['Collections sorted by Overdue'][0] / base:.2f}x the client list (target: within 2x)")
+    ratio = lists["Collections sorted by Overdue"][0] / base
+    print(f"ratio: Collections {ratio:.2f}x the client list (target: within 2x)")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ class ClientHubReminderLog(models.Model):
     move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True, ondelete="cascade")
     partner_id = fields.Many2one("res.partner", string="Client", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, index=True, ondelete="cascade")
-    level_id = fields.Many2one("client_hub.reminder.level", string="Level", index=True, ondelete="set null")
+    level_id = fields.Many2one("client_hub.reminder.level", index=True, ondelete="set null")
     date = fields.Date(required=True, index=True)
     recipient_id = fields.Many2one("res.partner", string="Sent To", ondelete="set null")
     amount_residual = fields.Monetary(

@@ -14,7 +14,7 @@ class ClientHubReminderReport(models.Model):
     _auto = False
     _order = "date desc, id desc"
 
-    level_id = fields.Many2one("client_hub.reminder.level", string="Level", readonly=True)
+    level_id = fields.Many2one("client_hub.reminder.level", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Client", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)

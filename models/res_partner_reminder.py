@@ -229,7 +229,7 @@ class ResPartner(models.Model):
                 totals[move.currency_id] = totals.get(move.currency_id, 0.0) + move.amount_residual
         return {
             "client_hub_reminder_rows": rows,
-            "client_hub_reminder_totals": [(currency, amount) for currency, amount in totals.items()],
+            "client_hub_reminder_totals": list(totals.items()),
             "client_hub_reminder_company": company,
             "client_hub_reminder_level_name": level.with_context(lang=recipient.lang).name,
             "client_hub_reminder_url": link_url,
@@ -295,7 +295,7 @@ class ResPartner(models.Model):
             email_layout_xmlid="mail.mail_notification_light",
         ))
         # record: each invoice its own level, then the history and the chatters
-        for reached in {level for level in moves.values()}:
+        for reached in set(moves.values()):
             invoices.filtered(lambda move, reached=reached: moves[move] == reached).with_context(
                 tracking_disable=True).write({"client_hub_reminder_level_id": reached.id,
                                               "client_hub_reminder_date": today})

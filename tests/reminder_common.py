@@ -3,6 +3,8 @@
 """Fixtures of the payment reminder tests: clients, invoices due on a given date, the emails."""
 from datetime import date, timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command
 
 DUE = date(2026, 3, 10)
@@ -35,7 +37,5 @@ class ReminderFixtures:
 
     def remind_on(self, day, **kwargs):
         """A reminder run on ``day`` (the clock frozen); the emails it queued."""
-        from freezegun import freeze_time  # noqa: PLC0415 (test-only dependency)
-
         with freeze_time(day):
             return self.env["res.partner"]._client_hub_send_reminders(**kwargs)

@@ -9,7 +9,7 @@ class ClientHubReminderPreview(models.TransientModel):
     _description = "Preview a Payment Reminder"
 
     partner_id = fields.Many2one("res.partner", string="Client", required=True, ondelete="cascade")
-    level_id = fields.Many2one("client_hub.reminder.level", string="Level", compute="_compute_preview")
+    level_id = fields.Many2one("client_hub.reminder.level", compute="_compute_preview")
     company_id = fields.Many2one("res.company", compute="_compute_preview")
     date = fields.Date(string="Goes Out On", compute="_compute_preview")
     recipient_id = fields.Many2one("res.partner", string="To", compute="_compute_preview")
