@@ -232,6 +232,14 @@ class TestReminderLadder(ReminderFixtures, ClientHubCommon):
         self.assertEqual(len(mails), 2)
         self.assertEqual(sorted(mails.mapped("email_from")), sorted([
             self.company.email_formatted, company_b.email_formatted]))
+        # the final notice carries the statement of its own company, whoever runs the cron
+        with freeze_time(days(30)):  # as the cron: OdooBot, whose companies are not the test user's
+            self.env["res.partner"].with_user(self.env.ref("base.user_root"))._client_hub_send_reminders()
+        final = self.reminders(self.client).filtered(lambda mail: mail.email_from == company_b.email_formatted)[-1]
+        self.assertEqual(len(final.attachment_ids), 1)
+        statement = final.attachment_ids.raw.decode()
+        self.assertIn(company_b.name, statement)
+        self.assertIn("70.00", statement)
 
     def test_queries_per_reminded_client_are_flat(self):
         def batch(n, tag):
