@@ -7,6 +7,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import ClientHubCommon
 from .reminder_common import DUE, ReminderFixtures
@@ -260,3 +261,22 @@ class TestReminderLadder(ReminderFixtures, ClientHubCommon):
         two, four, six = batch(2, "a"), batch(4, "b"), batch(6, "c")
         self.assertEqual(six - four, four - two, "the same queries for each more client")
         self.assertLessEqual((six - two) / 4, 120, "queries per reminded client")
+
+    def test_results_per_level_and_collections_list(self):
+        quick = self.invoice(self.client, amount=100.0)
+        slow_client = self.make_client("Slow Payer")
+        slow = self.invoice(slow_client, amount=50.0)
+        settled = self.make_client("Settled Client")
+        self.remind_on(days(1))
+        action = self.env.ref("client_hub.action_client_hub_collections")
+        with freeze_time(days(2)):
+            listed = self.env["res.partner"].search(safe_eval(action.domain))
+        self.assertIn(self.client, listed)
+        self.assertIn(slow_client, listed)
+        self.assertNotIn(settled, listed)
+        for move, day in ((quick, days(4)), (slow, days(20))):
+            self.env["account.payment.register"].with_context(active_model="account.move", active_ids=move.ids).create(
+                {"payment_date": day})._create_payments()
+        level = self.level(1)
+        level.invalidate_recordset()
+        self.assertEqual((level.reminded_count, level.paid_count, level.amount_collected), (2, 1, 100.0))
