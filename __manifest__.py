@@ -29,6 +29,8 @@
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/magic_link_data.xml",
+        "data/mail_template_reminder.xml",
+        "data/client_hub_reminder_data.xml",
         "report/report_templates.xml",
         "views/client_hub_magic_link_views.xml",
         "views/portal_magic_link_templates.xml",
@@ -50,6 +52,7 @@
         "views/res_partner_statement_views.xml",
         "data/statement_schedule_data.xml",
         "views/res_partner_aging_views.xml",
+        "views/client_hub_reminder_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -19,6 +19,7 @@ CLIENT_HUB_PARAMS = {
     "client_hub.support_require_authenticated_staff": Param("bool", True),
     "client_hub.support_authserv_id": Param("str", ""),
     "client_hub.support_max_upload_mb": Param("int", 10, 1, 100),
+    "client_hub.reminder_min_days": Param("int", 3, 0, 365),
 }
 
 

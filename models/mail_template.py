@@ -22,6 +22,7 @@ CLIENT_TEMPLATE_KINDS = {
         "account.payment",
         ("client_hub.mail_template_payment_receipt", "account.mail_template_data_payment_receipt"),
     ),
+    "reminder": ("reminder_mail_template_id", "res.partner", ("client_hub.mail_template_payment_reminder",)),
 }
 
 

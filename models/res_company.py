@@ -1,6 +1,6 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -25,3 +25,10 @@ class ResCompany(models.Model):
         return self.env["helpdesk.ticket.team"].sudo().search(
             [("company_id", "in", [self.id, False])], limit=1
         )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Every new company gets the default payment reminder ladder."""
+        companies = super().create(vals_list)
+        self.env["client_hub.reminder.level"]._client_hub_create_default_ladders(companies)
+        return companies

@@ -25,3 +25,6 @@ from . import test_security_matrix
 from . import test_portal_a11y
 from . import test_aging
 from . import test_scheduled_statements
+from . import test_reminders
+from . import test_reminders_http
+from . import test_reminders_concurrency
