@@ -11,14 +11,14 @@ dates or raises ``PeriodError``, whose ``reason`` the caller turns into a transl
 A missing or empty value takes its default: from 1 January of this year to today.
 """
 import re
-import unicodedata
 from datetime import date, timedelta
+
+from .statement import safe_filename
 
 EARLIEST = date(1900, 1, 1)
 MAX_FUTURE_DAYS = 366
 MAX_VALUE_SHOWN = 40  # a malformed value is quoted back to the visitor, cut to this length
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-_UNSAFE = re.compile(r"[^A-Za-z0-9_]+", re.ASCII)
 MAX_NAME_LENGTH = 60
 
 
@@ -71,8 +71,7 @@ def statement_period(date_from, date_to, today):
 
 
 def statement_filename(client_name, date_from, date_to):
-    """``<Client>-statement-<date_from>-<date_to>.pdf``, safe in any file system and header: the
-    client's name in ASCII letters, digits and underscores (accents dropped, anything else a dash)."""
-    ascii_name = unicodedata.normalize("NFKD", client_name or "").encode("ascii", "ignore").decode("ascii")
-    name = _UNSAFE.sub("-", ascii_name).strip("-")[:MAX_NAME_LENGTH].strip("-") or "client"
+    """``<Client>-statement-<date_from>-<date_to>.pdf``: the client's name in ASCII letters, digits
+    and underscores (accents dropped, anything else a dash)."""
+    name = safe_filename(client_name, default="client", max_length=MAX_NAME_LENGTH, separator="-", keep="_")
     return f"{name}-statement-{date_from.isoformat()}-{date_to.isoformat()}.pdf"

@@ -10,6 +10,7 @@ from . import helpdesk_ticket
 from . import ir_config_parameter
 from . import ir_filters
 from . import ir_http
+from . import ir_qweb
 from . import mail_message
 from . import mail_template
 from . import mail_thread

@@ -17,9 +17,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
 from ..lib.periods import PeriodError, check_period, default_period
+from .res_partner import ACCOUNTING_GROUPS
 
 REPORT_XMLID = "client_hub.action_report_client_statement"
-ACCOUNTING_GROUPS = ("account.group_account_invoice", "account.group_account_readonly")
 ROW_KINDS = {
     "out_invoice": "invoice",
     "out_receipt": "invoice",

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.auth_signup.models.res_partner import SignupError
 
-from .res_partner import CUSTOMER_DOCUMENTS
+from .account_move import CUSTOMER_DOCUMENTS
 
 _logger = logging.getLogger(__name__)
 
