@@ -1,4 +1,4 @@
-"""The client list sorted by what clients owe (issue 16) against Odoo's own client list sorted by
+"""The client list sorted by what clients owe against Odoo's own client list sorted by
 name, same rows, same run; then what the design costs on accounting writes.
 
 Reading: `web_search_read` as the list loads its first page: 80 clients with the fields of the
@@ -17,7 +17,7 @@ Writing: N invoices posted one at a time, then N payments registered with the pa
 each followed by a flush; the variants take turns, 25 invoices at a time:
 
 - Odoo alone: client_hub's own hook on posting (the portal companies) switched off;
-- client_hub: as installed; the design stores nothing, so issue 16 adds no work here;
+- client_hub: as installed; the figures are stored nowhere, so they add no work here;
 - stored alternative: plus what recompute triggers would do: the touched client's figures
   recomputed and written to a per-client table after each posting and each payment.
 

@@ -1,15 +1,7 @@
 """The period of a client statement, as a visitor types it in a URL, and the download's file name.
 
-Framework-free (tested in the pure tier). ``statement_period`` turns the two query-string values into
-dates or raises ``PeriodError``, whose ``reason`` the caller turns into a translated message:
-
-- ``malformed_from`` / ``malformed_to``: not a calendar date written ``YYYY-MM-DD``;
-- ``reversed``: the start date is after the end date;
-- ``too_early``: a date before ``EARLIEST`` (1 January 1900);
-- ``too_late``: an end date more than ``MAX_FUTURE_DAYS`` days after today.
-
-A missing or empty value takes its default: from 1 January of this year to today.
-"""
+Framework-free (tested in the pure tier). ``statement_period`` returns the dates (default: from 1
+January of this year to today) or raises ``PeriodError``, whose ``reason`` the caller translates."""
 import re
 from datetime import date, timedelta
 
@@ -23,7 +15,8 @@ MAX_NAME_LENGTH = 60
 
 
 class PeriodError(ValueError):
-    """A period that cannot be printed; ``reason`` says why (see the module's docstring)."""
+    """A period that cannot be printed; ``reason``: ``malformed_from``/``malformed_to`` (not a
+    ``YYYY-MM-DD`` date), ``reversed``, ``too_early`` (before EARLIEST) or ``too_late``."""
 
     def __init__(self, reason, value=None, date_from=None, date_to=None, limit=None):
         super().__init__(reason)

@@ -229,18 +229,9 @@ class AccountMove(models.Model):
 
     @api.model
     def _client_hub_payable_groups(self, commercial):
-        """What the client can settle with one online payment per company and currency: its
-        open invoices, net of its open credit notes, in the companies the signed-in contact may
-        see. Invoices Odoo would not let it pay online are left out (``_has_to_be_paid``: a
-        payment already under way, nothing to pay, online payment switched off), and companies
-        without a payment provider. Returns a list of dicts (company, currency, invoices,
-        credit_notes, moves, amount), largest first, amount > 0 only.
-
-        One aggregate query whatever the number of open documents: the conditions of
-        ``_has_to_be_paid`` are expressed as a domain (the statement shows this on every view).
-        Read as the system for the transactions (a client may read its invoices, not their
-        transactions), over ``commercial``'s documents only: the caller passes the signed-in
-        contact's own commercial partner."""
+        """What ``commercial`` can settle with one online payment per company and currency: its open
+        invoices payable online net of its open credit notes, as dicts (company, currency, invoices,
+        credit_notes, moves, amount > 0), largest first. One aggregate query, read as the system."""
         if not str2bool(self.env["ir.config_parameter"].sudo().get_param("account_payment.enable_portal_payment")):
             return []
         open_documents = Domain([
