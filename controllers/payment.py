@@ -25,7 +25,8 @@ from odoo.addons.account_payment.controllers.portal import PortalAccount
 from odoo.addons.payment import utils as payment_utils
 from odoo.addons.payment_stripe.controllers.main import StripeController
 
-from .statement import STATEMENT_URL, ClientHubStatement
+from ..lib.statement import STATEMENT_URL
+from .statement import ClientHubStatement
 
 _logger = logging.getLogger(__name__)
 

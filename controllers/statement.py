@@ -22,11 +22,9 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..lib.periods import PeriodError, statement_filename, statement_period
-from ..lib.statement import FILTERS, PAGE_SIZE, SORT_KEYS, InvalidIds, parse_ids, parse_query
+from ..lib.statement import FILTERS, PAGE_SIZE, SORT_KEYS, STATEMENT_URL, InvalidIds, parse_ids, parse_query
 
 _logger = logging.getLogger(__name__)
-
-STATEMENT_URL = "/my/statement"
 
 
 def _statement_pdf_readonly(_controller, _rule, _args):
@@ -61,7 +59,7 @@ class ClientHubStatement(CustomerPortal):
         today = fields.Date.context_today(user)
         domain = Move._client_hub_statement_domain(commercial, query, today)
         # its own client: commercial is the signed-in contact's commercial partner
-        summary, years = commercial._client_hub_statement_figures(today)
+        summary, years = commercial._client_hub_figures_by_currency(today)
         known_total = None
         if query.filterby == "all":  # the figures counted these documents already
             known_total = years.get(query.year, 0) if query.year else sum(years.values())
@@ -255,5 +253,5 @@ class ClientHubStatement(CustomerPortal):
 
     def _statement_period_refused(self, message):
         values = self._prepare_portal_layout_values()
-        values.update(message=message, statement_url=STATEMENT_URL, page_name="statement")
+        values.update(message=message, page_name="statement")
         return request.render("client_hub.portal_statement_pdf_refused", values, status=400)

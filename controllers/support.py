@@ -180,14 +180,6 @@ class ClientHubTicketPortal(CustomerPortalHelpdesk):
         values["client_hub_attachments"] = ticket.sudo()._client_hub_public_attachments()
         return values
 
-    def _prepare_home_portal_values(self, counters):
-        values = super()._prepare_home_portal_values(counters)
-        if "client_hub_awaiting_reply_count" in counters:
-            values["client_hub_awaiting_reply_count"] = request.env["helpdesk.ticket"].search_count(
-                [("client_hub_waiting", "=", "client"), ("client_hub_is_closed", "=", False)]
-            ) if request.env["helpdesk.ticket"].has_access("read") else 0
-        return values
-
 
 class ClientHubAttachmentController(AttachmentController):
     @http.route()

@@ -1,29 +1,22 @@
 """The period of a client statement, as a visitor types it in a URL, and the download's file name.
 
-Framework-free (tested in the pure tier). ``statement_period`` turns the two query-string values into
-dates or raises ``PeriodError``, whose ``reason`` the caller turns into a translated message:
-
-- ``malformed_from`` / ``malformed_to``: not a calendar date written ``YYYY-MM-DD``;
-- ``reversed``: the start date is after the end date;
-- ``too_early``: a date before ``EARLIEST`` (1 January 1900);
-- ``too_late``: an end date more than ``MAX_FUTURE_DAYS`` days after today.
-
-A missing or empty value takes its default: from 1 January of this year to today.
-"""
+Framework-free (tested in the pure tier). ``statement_period`` returns the dates (default: from 1
+January of this year to today) or raises ``PeriodError``, whose ``reason`` the caller translates."""
 import re
-import unicodedata
 from datetime import date, timedelta
+
+from .statement import safe_filename
 
 EARLIEST = date(1900, 1, 1)
 MAX_FUTURE_DAYS = 366
 MAX_VALUE_SHOWN = 40  # a malformed value is quoted back to the visitor, cut to this length
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-_UNSAFE = re.compile(r"[^A-Za-z0-9_]+", re.ASCII)
 MAX_NAME_LENGTH = 60
 
 
 class PeriodError(ValueError):
-    """A period that cannot be printed; ``reason`` says why (see the module's docstring)."""
+    """A period that cannot be printed; ``reason``: ``malformed_from``/``malformed_to`` (not a
+    ``YYYY-MM-DD`` date), ``reversed``, ``too_early`` (before EARLIEST) or ``too_late``."""
 
     def __init__(self, reason, value=None, date_from=None, date_to=None, limit=None):
         super().__init__(reason)
@@ -71,10 +64,9 @@ def statement_period(date_from, date_to, today):
 
 
 def statement_filename(client_name, date_from, date_to):
-    """``<Client>-statement-<date_from>-<date_to>.pdf``, safe in any file system and header: the
-    client's name in ASCII letters, digits and underscores (accents dropped, anything else a dash)."""
-    ascii_name = unicodedata.normalize("NFKD", client_name or "").encode("ascii", "ignore").decode("ascii")
-    name = _UNSAFE.sub("-", ascii_name).strip("-")[:MAX_NAME_LENGTH].strip("-") or "client"
+    """``<Client>-statement-<date_from>-<date_to>.pdf``: the client's name in ASCII letters, digits
+    and underscores (accents dropped, anything else a dash)."""
+    name = safe_filename(client_name, default="client", max_length=MAX_NAME_LENGTH, separator="-", keep="_")
     return f"{name}-statement-{date_from.isoformat()}-{date_to.isoformat()}.pdf"
 
 

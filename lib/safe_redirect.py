@@ -7,9 +7,11 @@ their percent-encoded variants, falls back to the default page.
 import re
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from .statement import STATEMENT_URL
+
 PORTAL_HOME = "/my"
 # where a sign-in lands when no (safe) page was asked for: the client's statement
-PORTAL_LANDING = "/my/statement"
+PORTAL_LANDING = STATEMENT_URL
 # /my, /my/..., made of plain path characters only (no dot segments, no doubled slashes)
 _PORTAL_PATH = re.compile(r"^/my(?:/[A-Za-z0-9_\-.~]+)*/?$")
 _QUERY = re.compile(r"^[A-Za-z0-9_\-.~=&%+]*$")

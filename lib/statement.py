@@ -17,11 +17,10 @@ DEFAULT_ORDER = "desc"
 FILTERS = ("all", "unpaid", "overdue", "paid", "credit_notes")
 DEFAULT_FILTER = "all"
 PAGE_SIZE = 20
-# business order of the status sort: what needs attention first
-STATUS_RANK = {"overdue": 1, "partial": 2, "open": 3, "paid": 4, "credit_note": 5}
 MAX_IDS = 5000
+# the statement page; the routes of its PDF, ZIP and payment are under it
+STATEMENT_URL = "/my/statement"
 _YEAR = re.compile(r"^[0-9]{4}$")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @dataclass(frozen=True)
@@ -96,12 +95,12 @@ def parse_ids(values):
     return ids
 
 
-def safe_filename(name, default="document"):
-    """``name`` made safe as a file name inside an archive or a download: accents folded, every
-    run of other characters (``/``, spaces, quotes...) replaced by ``_``."""
+def safe_filename(name, default="document", max_length=120, separator="_", keep="._-"):
+    """``name`` made safe as a file name in any file system, archive or header: accents folded, every
+    run of characters other than ASCII letters, digits and ``keep`` replaced by ``separator``."""
     folded = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode("ascii")
-    cleaned = _UNSAFE.sub("_", folded).strip("._")
-    return cleaned[:120] or default
+    cleaned = re.sub(f"[^A-Za-z0-9{re.escape(keep)}]+", separator, folded, flags=re.ASCII).strip("._-")
+    return cleaned[:max_length].strip("._-") or default
 
 
 def unique_names(names):

@@ -15,6 +15,7 @@ from . import ir_config_parameter
 from . import ir_filters
 from . import ir_http
 from . import ir_module_module
+from . import ir_qweb
 from . import mail_message
 from . import mail_template
 from . import mail_thread

@@ -9,8 +9,16 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, str2bool
 
-from ..lib.statement import PAGE_SIZE, STATUS_RANK, StatementQuery, safe_filename, unique_names
+from ..lib.statement import PAGE_SIZE, safe_filename, unique_names
 
+# the documents a client is billed with, and the payment states that say "settled" or "still due"
+CUSTOMER_DOCUMENTS = ("out_invoice", "out_refund")
+PAID_STATES = ("paid", "in_payment", "reversed")
+OPEN_STATES = ("not_paid", "partial")
+
+# Where a document stands for its client (client_hub_status, the backend's lists) and on the client's
+# statement (client_hub_portal_status). Both are decided by _client_hub_status_rules alone, in Python
+# for the records read and in SQL for sorting (_field_to_sql).
 CLIENT_HUB_MOVE_STATUSES = [
     ("draft", "Draft"),
     ("posted", "Posted"),
@@ -20,25 +28,29 @@ CLIENT_HUB_MOVE_STATUSES = [
     ("overdue", "Overdue"),
     ("cancel", "Cancelled"),
 ]
-
-
-STATEMENT_TYPES = ("out_invoice", "out_refund")
-PAID_STATES = ("paid", "in_payment", "reversed")
-# what the client sees of a document's status on its statement
+# (status, label, badge class) in the statement's business order: what needs attention first
+PORTAL_STATUSES = [
+    ("overdue", "Overdue", "text-bg-danger"),
+    ("partial", "Partially paid", "text-bg-warning"),
+    ("open", "Open", "text-bg-info"),
+    ("paid", "Paid", "text-bg-success"),
+    ("credit_note", "Credit note", "text-bg-secondary"),
+    ("cancelled", "Cancelled", "text-bg-light"),
+    ("draft", "Draft", "text-bg-light"),
+]
+PORTAL_BADGES = {status: badge for status, _label, badge in PORTAL_STATUSES}
+# a client_hub_status as the statement shows it (issued credit notes apart)
 PORTAL_STATUS = {"overdue": "overdue", "partial": "partial", "paid": "paid", "sent": "open", "posted": "open",
                  "cancel": "cancelled", "draft": "draft"}
-
-
-_ALL = StatementQuery()
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
     # Lifetime metrics aggregate posted customer documents per commercial entity and company:
-    # a covering partial index answers them from the index alone, for a page of clients
-    # (bench/bench_metrics.py) as for all the clients of a company when the client list is sorted
-    # by a figure (company first; ``id`` for the join with their open items, bench_client_list.py).
+    # a covering partial index answers them from the index alone, for a page of clients as for
+    # all the clients of a company when the client list is sorted by a figure (company first;
+    # ``id`` for the join with their open items).
     _client_hub_metrics_idx = models.Index(
         "(company_id, commercial_partner_id) "
         "INCLUDE (id, amount_total_signed, amount_residual_signed, invoice_date_due) "
@@ -51,41 +63,72 @@ class AccountMove(models.Model):
         compute="_compute_client_hub_status",
         help="Where the document stands for the client: overdue wins over sent or partially paid.",
     )
+    client_hub_portal_status = fields.Selection(
+        [(status, label) for status, label, _badge in PORTAL_STATUSES],
+        string="Statement Status",
+        compute="_compute_client_hub_status",
+        help="The status the client sees on its statement: an issued credit note is a credit note.",
+    )
+
+    @api.model
+    def _client_hub_status_rules(self, today, portal=False):
+        """``[(status, domain)]``: a document has the status of the first domain it matches. With
+        ``portal``, the statuses of the client's statement (PORTAL_STATUS, issued credit notes apart)."""
+        rules = [
+            ("draft", [("state", "=", "draft")]),
+            ("cancel", [("state", "=", "cancel")]),
+            ("paid", [("payment_state", "in", PAID_STATES)]),
+            ("overdue", [("move_type", "=", "out_invoice"), ("line_ids", "any", self._client_hub_past_due_items(today))]),
+            ("partial", [("payment_state", "=", "partial")]),
+            ("sent", [("is_move_sent", "=", True)]),
+            ("posted", []),
+        ]
+        if not portal:
+            return rules
+        credit_note = ("credit_note", [("move_type", "=", "out_refund"), ("state", "=", "posted")])
+        return [credit_note, *((PORTAL_STATUS[status], domain) for status, domain in rules)]
 
     @api.depends(
-        "state", "payment_state", "is_move_sent", "amount_residual",
+        "state", "move_type", "payment_state", "is_move_sent", "amount_residual",
         "line_ids.date_maturity", "line_ids.reconciled",
     )
     def _compute_client_hub_status(self):
         today = fields.Date.context_today(self)
-        for move in self:
-            if move.state in ("draft", "cancel"):
-                status = move.state
-            elif move.payment_state in ("paid", "in_payment", "reversed"):
-                status = "paid"
-            elif move.move_type == "out_invoice" and move._client_hub_is_past_due(today):
-                status = "overdue"
-            elif move.payment_state == "partial":
-                status = "partial"
-            else:
-                status = "sent" if move.is_move_sent else "posted"
-            move.client_hub_status = status
+        for fname, portal in (("client_hub_status", False), ("client_hub_portal_status", True)):
+            remaining = self
+            for status, domain in self._client_hub_status_rules(today, portal):
+                matched = remaining.filtered_domain(domain)
+                matched[fname] = status
+                remaining -= matched
 
-    def _client_hub_is_past_due(self, today):
-        """An open installment of this document is past its due date (the definition the
-        client's overdue figure uses, installment by installment)."""
-        return not self.currency_id.is_zero(self.amount_residual) and any(
-            line.display_type == "payment_term" and not line.reconciled
-            and (line.date_maturity or line.date) < today
-            for line in self.line_ids
-        )
+    @api.model
+    def _client_hub_status_sql(self, alias, query, today, portal=False, rank=False):
+        """The status of the documents of ``alias`` as an SQL ``CASE`` over the same rules; with
+        ``rank``, the status's place in PORTAL_STATUSES (the statement's sort)."""
+        ranks = {status: position for position, (status, _label, _badge) in enumerate(PORTAL_STATUSES, 1)}
+        # the rows of ``alias`` are the reader's already: their own installments are read whatever
+        # the reader's rules on journal items (no rule sub-queries in every ORDER BY)
+        Move = self.sudo()
+        return SQL("(CASE %s END)", SQL(" ").join(
+            SQL("WHEN %s THEN %s", Domain(domain).optimize_full(Move)._to_sql(Move, alias, query),
+                ranks[status] if rank else status)
+            for status, domain in self._client_hub_status_rules(today, portal)
+        ))
 
-    def _client_hub_portal_status(self):
-        """The status badge of the client's statement: overdue, partial, open, paid, credit_note."""
+    def _field_to_sql(self, alias, field_expr, query=None):
+        if field_expr in ("client_hub_status", "client_hub_portal_status"):
+            return self._client_hub_status_sql(
+                alias, query, fields.Date.context_today(self), portal=field_expr == "client_hub_portal_status",
+            )
+        return super()._field_to_sql(alias, field_expr, query)
+
+    def _client_hub_status_badge(self):
+        """This document's status on the client's statement: ``status``, its ``label`` in the
+        client's language and its badge's ``class``."""
         self.ensure_one()
-        if self.move_type == "out_refund" and self.state == "posted":
-            return "credit_note"
-        return PORTAL_STATUS[self.client_hub_status]
+        status = self.client_hub_portal_status
+        labels = dict(self._fields["client_hub_portal_status"]._description_selection(self.env))
+        return {"status": status, "label": labels[status], "class": PORTAL_BADGES[status]}
 
     # ------------------------------------------------------------------ client statement
     @api.model
@@ -96,13 +139,14 @@ class AccountMove(models.Model):
 
     @api.model
     def _client_hub_past_due_items(self, today):
-        """Open installments past their due date (the overdue definition of the dashboard)."""
+        """Open installments (receivable items) past their due date: what "overdue" means everywhere,
+        the documents' status, the figures, the statement's filter, the client list, the aging and the reminders."""
         return [*self._client_hub_open_items(), ("date_maturity", "<", today)]
 
     @api.model
     def _client_hub_open_invoice_domain(self):
         """Issued customer invoices not (fully) paid yet: what a client still owes on."""
-        return [("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("payment_state", "in", ("not_paid", "partial"))]
+        return [("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("payment_state", "in", OPEN_STATES)]
 
     @api.model
     def _client_hub_overdue_invoice_domain(self, today):
@@ -116,7 +160,7 @@ class AccountMove(models.Model):
         never shown to the client. The portal user's record rules apply on top."""
         domain = [
             ("commercial_partner_id", "=", commercial.id),
-            ("move_type", "in", STATEMENT_TYPES),
+            ("move_type", "in", CUSTOMER_DOCUMENTS),
             ("state", "=", "posted"),
         ]
         if query.filterby == "unpaid":
@@ -132,10 +176,10 @@ class AccountMove(models.Model):
         return domain
 
     @api.model
-    def _client_hub_statement_order(self, alias, query, today):
-        """ORDER BY of the statement, server side: ``status`` in business order (overdue,
-        partially paid, open, paid, credit notes), ``amount`` by signed total (credit notes
-        negative), newest first to break ties."""
+    def _client_hub_statement_order(self, found, query, today):
+        """ORDER BY of the statement's query ``found``: ``status`` in the order of PORTAL_STATUSES,
+        ``amount`` by signed total (credit notes negative), newest first to break ties."""
+        alias = found.table
         direction = SQL("ASC") if query.order == "asc" else SQL("DESC")
         nulls = SQL("NULLS FIRST") if query.order == "asc" else SQL("NULLS LAST")
 
@@ -143,19 +187,7 @@ class AccountMove(models.Model):
             return SQL.identifier(alias, name)
 
         if query.sortby == "status":
-            key = SQL(
-                """CASE WHEN %(type)s = 'out_refund' THEN %(credit_note)s
-                        WHEN %(payment)s IN %(paid)s THEN %(paid_rank)s
-                        WHEN EXISTS (SELECT 1 FROM account_move_line item
-                                      WHERE item.move_id = %(id)s AND item.display_type = 'payment_term'
-                                        AND item.reconciled IS NOT TRUE AND item.date_maturity < %(today)s)
-                             THEN %(overdue)s
-                        WHEN %(payment)s = 'partial' THEN %(partial)s
-                        ELSE %(open)s END""",
-                type=column("move_type"), payment=column("payment_state"), id=column("id"), today=today,
-                paid=PAID_STATES, credit_note=STATUS_RANK["credit_note"], paid_rank=STATUS_RANK["paid"],
-                overdue=STATUS_RANK["overdue"], partial=STATUS_RANK["partial"], open=STATUS_RANK["open"],
-            )
+            key = self._client_hub_status_sql(alias, found, today, portal=True, rank=True)
         else:
             key = column({"date": "invoice_date", "due_date": "invoice_date_due", "name": "name",
                           "amount": "amount_total_signed"}[query.sortby])
@@ -170,7 +202,7 @@ class AccountMove(models.Model):
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(1, page), pages)
         found = self._search(domain, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-        found.order = self._client_hub_statement_order(found.table, query, today)
+        found.order = self._client_hub_statement_order(found, query, today)
         return self.browse(found.get_result_ids()), total, page
 
     # ------------------------------------------------------------------ online payment
@@ -202,24 +234,15 @@ class AccountMove(models.Model):
 
     @api.model
     def _client_hub_payable_groups(self, commercial):
-        """What the client can settle with one online payment per company and currency: its
-        open invoices, net of its open credit notes, in the companies the signed-in contact may
-        see. Invoices Odoo would not let it pay online are left out (``_has_to_be_paid``: a
-        payment already under way, nothing to pay, online payment switched off), and companies
-        without a payment provider. Returns a list of dicts (company, currency, invoices,
-        credit_notes, moves, amount), largest first, amount > 0 only.
-
-        One aggregate query whatever the number of open documents: the conditions of
-        ``_has_to_be_paid`` are expressed as a domain (the statement shows this on every view).
-        Read as the system for the transactions (a client may read its invoices, not their
-        transactions), over ``commercial``'s documents only: the caller passes the signed-in
-        contact's own commercial partner."""
+        """What ``commercial`` can settle with one online payment per company and currency: its open
+        invoices payable online net of its open credit notes, as dicts (company, currency, invoices,
+        credit_notes, moves, amount > 0), largest first. One aggregate query, read as the system."""
         if not str2bool(self.env["ir.config_parameter"].sudo().get_param("account_payment.enable_portal_payment")):
             return []
         open_documents = Domain([
             ("commercial_partner_id", "=", commercial.id),
             ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
+            ("payment_state", "in", OPEN_STATES),
             ("amount_residual", "!=", 0),
             ("company_id", "in", self.env.companies.ids),
         ])
@@ -281,7 +304,7 @@ class AccountMove(models.Model):
         stored when the document was sent or first downloaded, reused as it is; only the missing
         ones are rendered (in batches) and stored now. Drafts and other documents have none.
         Callers check the access to ``self`` first."""
-        issued = self.sudo().filtered(lambda move: move.state == "posted" and move.move_type in STATEMENT_TYPES)
+        issued = self.sudo().filtered(lambda move: move.state == "posted" and move.move_type in CUSTOMER_DOCUMENTS)
         issued._client_hub_render_official_pdfs()
         pdfs = issued._client_hub_official_pdfs()
         return self.env["ir.attachment"].sudo().browse([pdfs[move.id].id for move in issued if move.id in pdfs])

@@ -61,7 +61,7 @@ class AccountMove(models.Model):
             domain &= Domain("commercial_partner_id", "in", partners.ids)
         if companies is not None:
             domain &= Domain("company_id", "in", companies.ids)
-        items = Domain([("display_type", "=", "payment_term"), ("reconciled", "=", False)])
+        items = Domain(self._client_hub_open_items())
         if horizon is not None:
             items &= Domain("date_maturity", "<=", horizon)
         rows = self.env["account.move.line"].sudo()._read_group(
@@ -96,8 +96,8 @@ class AccountMove(models.Model):
     def _client_hub_reminder_due_date(self):
         """Due date of this invoice's earliest open installment (from its prefetched lines)."""
         self.ensure_one()
-        dates = [line.date_maturity or line.date for line in self.line_ids
-                 if line.display_type == "payment_term" and not line.reconciled]
+        dates = [line.date_maturity or line.date
+                 for line in self.line_ids.filtered_domain(self._client_hub_open_items())]
         return min(dates) if dates else self.invoice_date_due
 
     # ------------------------------------------------------------------ actions

@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import SUPERUSER_ID, models
 
+from ..lib.statement import STATEMENT_URL
+
 RECEIPT_TEMPLATE = "client_hub.mail_template_payment_receipt"
 
 
@@ -18,7 +20,7 @@ class AccountPayment(models.Model):
     def _client_hub_magic_link_target(self):
         """Receipts link to the client's statement in the portal."""
         if self.partner_type == "customer" and self.partner_id:
-            return self.partner_id, "/my/statement"
+            return self.partner_id, STATEMENT_URL
         return super()._client_hub_magic_link_target()
 
     def _client_hub_receipt_recipients(self, contact=None):

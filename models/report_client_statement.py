@@ -1,18 +1,9 @@
 # Copyright 2026 client_hub contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The client statement: a customer ledger over a period, printed through Odoo's report engine.
-
-The balance is accounting's balance of a customer: the sum of the posted journal items on
-receivable accounts (``account_type == 'asset_receivable'``, ``parent_state == 'posted'``) whose
-partner belongs to the client's commercial entity (``partner_id.commercial_partner_id``), per company
-and per currency the client is billed in, in that currency (``amount_currency``), never converted.
-Odoo books invoice and credit-note receivable items on the commercial partner itself; a payment
-registered for one of its contacts is booked on that contact and counts too.
-Opening balance: items dated before ``date_from``; closing balance: items dated up to ``date_to``.
-
-The PDF of a closed period (its last day over in the client's time zone) is rendered once and stored
-on the client (see ``_statement_pdf_attachment``); a period still open is rendered at each request.
-"""
+"""The client statement: a customer ledger over a period, printed through Odoo's report engine: the
+posted receivable items of the client's commercial entity, per company and per currency it is billed
+in (``amount_currency``, never converted); the opening balance sums the items before ``date_from``.
+The PDF of a closed period is rendered once and stored on the client (``_statement_pdf_attachment``)."""
 import hashlib
 import json
 from datetime import date
@@ -22,9 +13,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
 from ..lib.periods import PeriodError, check_period, default_period, statement_filename
+from .res_partner import ACCOUNTING_GROUPS
 
 REPORT_XMLID = "client_hub.action_report_client_statement"
-ACCOUNTING_GROUPS = ("account.group_account_invoice", "account.group_account_readonly")
 # the stored statement of a closed period is found by this prefix and a digest of what it shows
 STORED_STATEMENT_KEY = "client_hub.statement:"
 # what the statement shows of each receivable item: a change to any of them, or an item added or
@@ -115,25 +106,9 @@ class ReportClientStatement(models.AbstractModel):
 
     @api.model
     def _statement_sections(self, partners, companies, date_from, date_to):
-        """{commercial partner id: [section per company and currency]}, each section a dict with
-        ``company``, ``currency``, ``opening``, ``rows`` (date order, each with its running
-        ``balance``), ``total_debit``, ``total_credit`` and ``closing``.
-
-        Each section is a ledger in the currency the documents were issued in (the journal
-        items' ``amount_currency`` in their ``currency_id``; for items in the company's currency
-        that is their balance): a client billed in euros by a company keeping its books in dollars
-        gets a statement in euros, and nothing is ever converted into a currency the client never
-        dealt with. A payment is in the currency of its own receivable item (a payment in euros
-        settling euro invoices is in the euro section). Per company, its currency's section first,
-        then the others by code. A row is the net of its journal entry's receivable items in that
-        currency (debit if positive, credit if negative); a journal entry that moves nothing in
-        the currency (an exchange difference, booked in the company's currency only) is left out.
-
-        Two aggregate queries whatever the number of partners, companies, currencies and
-        documents: the opening sums, and the period's receivable items summed per journal entry
-        (one row per invoice, credit note or payment). A company and currency with no receivable
-        item up to ``date_to`` gets no section, unless the client has none at all: then one at
-        zero in the first company's currency."""
+        """{commercial partner id: [sections]}, one ledger per company and currency the documents were
+        issued in, never converted (``company``, ``currency``, ``opening``, ``rows`` with their running
+        ``balance``, ``total_debit``, ``total_credit``, ``closing``). Two aggregate queries."""
         Line = self.env["account.move.line"]
         domain = self._receivable_domain(partners, companies)
         currencies, opening = {}, {}

@@ -4,8 +4,11 @@
 same model: res_partner_templates, _metrics, _client_list, _chart, _documents, _portal."""
 from odoo import _, api, fields, models
 
-CUSTOMER_DOCUMENTS = ("out_invoice", "out_refund")
-ACCOUNTING_GROUPS = "account.group_account_invoice,account.group_account_readonly"
+from .account_move import CUSTOMER_DOCUMENTS
+
+# who sees a client's accounting figures and prints its statement; as a field's ``groups=``
+ACCOUNTING_GROUPS = ("account.group_account_invoice", "account.group_account_readonly")
+ACCOUNTING_FIELD_GROUPS = ",".join(ACCOUNTING_GROUPS)
 
 
 class ResPartner(models.Model):

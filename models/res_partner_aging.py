@@ -13,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .res_partner import ACCOUNTING_GROUPS
+from .res_partner import ACCOUNTING_FIELD_GROUPS
 
 # bucket field: (first, last) day late it holds; None: no bound (not due also holds no due date)
 AGING_BUCKETS = {
@@ -32,7 +32,7 @@ def _bucket_field(fname, string, help_text):
         compute="_compute_client_hub_aging",
         search=f"_search_{fname}",
         currency_field="client_hub_currency_id",
-        groups=ACCOUNTING_GROUPS,
+        groups=ACCOUNTING_FIELD_GROUPS,
         help=help_text,
     )
 
@@ -55,7 +55,7 @@ class ResPartner(models.Model):
         string="Average Days Late",
         compute="_compute_client_hub_days_late",
         digits=(16, 1),
-        groups=ACCOUNTING_GROUPS,
+        groups=ACCOUNTING_FIELD_GROUPS,
         help="Over the installments of its invoices paid in the last 12 months: the average number "
         "of days between each installment's due date and the day it was fully paid (paid on time or "
         "early counts as 0).",
@@ -63,7 +63,7 @@ class ResPartner(models.Model):
     client_hub_paid_late_basis = fields.Integer(
         string="Installments Paid in 12 Months",
         compute="_compute_client_hub_days_late",
-        groups=ACCOUNTING_GROUPS,
+        groups=ACCOUNTING_FIELD_GROUPS,
         help="How many paid installments the average days late is computed over.",
     )
 

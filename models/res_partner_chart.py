@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 
 from ..lib.chart import monthly_bars_svg
-from .res_partner import ACCOUNTING_GROUPS
+from .res_partner import ACCOUNTING_FIELD_GROUPS
 
 
 class ResPartner(models.Model):
@@ -16,7 +16,7 @@ class ResPartner(models.Model):
         string="Invoiced vs. Paid",
         compute="_compute_client_hub_chart",
         sanitize=False,
-        groups=ACCOUNTING_GROUPS,
+        groups=ACCOUNTING_FIELD_GROUPS,
     )
 
     def _client_hub_monthly(self, months=12):

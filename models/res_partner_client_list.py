@@ -15,7 +15,7 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     # The client list sorts, filters and sums the four figures in SQL, over the very documents
-    # and with the very domains _client_hub_metrics reads: each figure becomes an expression over
+    # and with the very domains _client_hub_figures reads: each figure becomes an expression over
     # two per-client aggregates of the current company, LEFT JOINed on the row's commercial
     # partner. Nothing is stored, so nothing can go stale (an accounting write, a due date passing
     # overnight); the cost is one aggregate per sorted, filtered or grouped query.
@@ -37,10 +37,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _client_hub_past_due_sql(self):
-        """``SELECT partner_id, past_due``: per commercial partner, the residual of the open
-        receivable items past due (the domain of _client_hub_overdue_item_domain, with the
-        record rules of both models), its documents joined once as a table (the ORM's
-        ``move_id any`` would scan them twice: as a sub-query, then to group by)."""
+        """``SELECT partner_id, past_due``: per commercial partner, the residual of its open items
+        past due (account.move._client_hub_past_due_items, with the record rules of both models),
+        its documents joined once as a table (the ORM's ``move_id any`` would scan them twice)."""
         Line, Move = self.env["account.move.line"], self.env["account.move"]
         query = Line._search(Move._client_hub_past_due_items(fields.Date.context_today(self)))
         moves = Move._search(self._client_hub_company_move_domain())
@@ -71,8 +70,9 @@ class ResPartner(models.Model):
         )
         return join_alias
 
-    def _client_hub_metric_sql(self, alias, fname, query):
-        """The figure ``fname`` of the rows of ``alias`` as an SQL expression (0 without documents)."""
+    def _client_hub_figure_sql(self, alias, fname, query):
+        """The figure ``fname`` of the rows of ``alias`` as SQL, for sorting, filtering and summing:
+        _client_hub_figures' arithmetic over the same sums (0 without documents)."""
         company_moves = self._client_hub_company_move_domain()
         totals = self._client_hub_join(alias, query, "client_hub_totals", self._client_hub_grouped_sql(
             "account.move", company_moves, "commercial_partner_id",
@@ -97,13 +97,13 @@ class ResPartner(models.Model):
                 raise ValueError(f"{field_expr} needs a query to join its aggregates")
             self._check_field_access(self._fields[field_expr], "read")
         if field_expr in CLIENT_HUB_METRICS:
-            return self._client_hub_metric_sql(alias, field_expr, query)
+            return self._client_hub_figure_sql(alias, field_expr, query)
         if field_expr == "client_hub_balance_state":
-            outstanding = self._client_hub_metric_sql(alias, "balance_outstanding", query)
+            outstanding = self._client_hub_figure_sql(alias, "balance_outstanding", query)
             return SQL(
                 "(CASE WHEN %s > 0 THEN 'overdue' WHEN %s > 0 THEN 'owing' WHEN %s < 0 THEN 'credit' "
                 "ELSE 'settled' END)",
-                self._client_hub_metric_sql(alias, "balance_overdue", query), outstanding, outstanding,
+                self._client_hub_figure_sql(alias, "balance_overdue", query), outstanding, outstanding,
             )
         if field_expr == "client_hub_currency_id":
             # the figures' currency is the current company's: one value for every row
@@ -203,26 +203,3 @@ class ResPartner(models.Model):
             return SQL("%s %s %s", model._field_to_sql(alias, fname, query), sql_operator, values)
 
         return Domain.custom(to_sql=to_sql)
-
-    def _client_hub_listed_figures(self):
-        """{partner id: (invoiced, paid, outstanding, overdue)} as the client list sorts, filters
-        and sums them (the SQL expressions above), in one query."""
-        rows = self.with_context(active_test=False)._read_group(
-            [("id", "in", self.ids)], ["id"], [f"{fname}:sum" for fname in CLIENT_HUB_METRICS]
-        )
-        return {partner.id: tuple(values) for partner, *values in rows}
-
-    def _client_hub_figure_mismatches(self):
-        """The clients whose listed figures differ from their dashboard's (computed from scratch
-        by _client_hub_metrics): [(partner, field, listed, dashboard)], empty when all agree."""
-        listed = self._client_hub_listed_figures()
-        metrics = self._client_hub_metrics()
-        mismatches = []
-        currency = self.env.company.currency_id
-        for partner in self:
-            invoiced, outstanding, overdue = metrics.get(partner.commercial_partner_id.id, (0.0, 0.0, 0.0))
-            dashboard = (invoiced, invoiced - outstanding, outstanding, overdue)
-            for fname, mine, theirs in zip(CLIENT_HUB_METRICS, listed[partner.id], dashboard, strict=True):
-                if not currency.is_zero(mine - theirs):
-                    mismatches.append((partner, fname, mine, theirs))
-        return mismatches

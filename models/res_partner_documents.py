@@ -3,7 +3,8 @@
 """Clients: the dashboard's document lists and its cards' actions."""
 from odoo import _, fields, models
 
-from .res_partner import ACCOUNTING_GROUPS, CUSTOMER_DOCUMENTS
+from .account_move import CUSTOMER_DOCUMENTS, PAID_STATES
+from .res_partner import ACCOUNTING_FIELD_GROUPS
 
 
 class ResPartner(models.Model):
@@ -13,7 +14,7 @@ class ResPartner(models.Model):
         "account.move",
         string="Invoices and Credit Notes",
         compute="_compute_client_hub_documents",
-        groups=ACCOUNTING_GROUPS,
+        groups=ACCOUNTING_FIELD_GROUPS,
     )
     client_hub_order_ids = fields.Many2many(
         "sale.order",
@@ -94,7 +95,7 @@ class ResPartner(models.Model):
     def action_client_hub_paid(self):
         return self._client_hub_moves_action(
             _("Paid by %s", self.commercial_partner_id.name),
-            [("payment_state", "in", ("paid", "in_payment", "partial", "reversed"))],
+            [("payment_state", "in", (*PAID_STATES, "partial"))],
         )
 
     def action_client_hub_outstanding(self):
@@ -104,12 +105,10 @@ class ResPartner(models.Model):
         )
 
     def action_client_hub_overdue(self):
-        """The documents behind the overdue figure: invoices with a past-due open installment,
-        and the past-due open credit notes that net it."""
+        """The documents behind the overdue figure: those with a past-due open installment."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
-        items = self._client_hub_overdue_item_domain(today)[1:]
+        past_due = self.env["account.move"]._client_hub_past_due_items(fields.Date.context_today(self))
         return self._client_hub_moves_action(
             _("Overdue documents of %s", self.commercial_partner_id.name),
-            [("line_ids", "any", items)],
+            [("line_ids", "any", past_due)],
         )

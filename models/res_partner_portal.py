@@ -7,7 +7,7 @@ from odoo import SUPERUSER_ID, Command, _, api, fields, models
 
 from odoo.addons.auth_signup.models.res_partner import SignupError
 
-from .res_partner import CUSTOMER_DOCUMENTS
+from .account_move import CUSTOMER_DOCUMENTS
 
 _logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
 from ..lib.periods import scheduled_period, statement_filename
-from .res_partner import CUSTOMER_DOCUMENTS
+from .account_move import CUSTOMER_DOCUMENTS
 from .res_partner_aging import AGING_FIELDS
 
 _logger = logging.getLogger(__name__)

@@ -6,8 +6,11 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+from ..models.account_move import PORTAL_STATUSES
 
 
 @tagged("post_install", "-at_install")
@@ -204,6 +207,56 @@ class TestClientMetrics(AccountTestInvoicingCommon):
             self.client.client_hub_move_ids.sorted("id"),
             (draft | cancelled | posted | sent | partial | paid | overdue).sorted("id"),
         )
+
+    def test_status_is_one_definition_in_python_and_sql(self):
+        """For a document in each status, the status the records compute is the one SQL gives
+        (the statement sorts by it), for the backend's status and the client's statement's."""
+        draft = self.invoice(10.0, post=False)
+        cancelled = self.invoice(10.0, post=False)
+        cancelled.button_cancel()
+        posted = self.invoice(10.0)
+        sent = self.invoice(10.0)
+        sent.is_move_sent = True
+        partial = self.invoice(100.0)
+        self.pay(partial, amount=10.0)
+        paid = self.invoice(10.0)
+        self.pay(paid)
+        in_payment = self.invoice(10.0)
+        self.pay(in_payment)
+        in_payment.payment_state = "in_payment"  # paid, the payment not yet matched with the bank
+        overdue = self.invoice(10.0, days_ago=40)
+        overdue_partial = self.invoice(100.0, days_ago=40)
+        self.pay(overdue_partial, amount=10.0)
+        paid_late = self.invoice(10.0, days_ago=40)
+        self.pay(paid_late)
+        credit_note = self.invoice(10.0, move_type="out_refund", days_ago=40)
+        refunded = self.invoice(10.0, move_type="out_refund")
+        self.pay(refunded)
+        documents = [draft, cancelled, posted, sent, partial, paid, in_payment, overdue, overdue_partial,
+                     paid_late, credit_note, refunded]
+        expected = [
+            ("draft", "draft"), ("cancel", "cancelled"), ("posted", "open"), ("sent", "open"),
+            ("partial", "partial"), ("paid", "paid"), ("paid", "paid"), ("overdue", "overdue"),
+            ("overdue", "overdue"), ("paid", "paid"), ("posted", "credit_note"), ("paid", "credit_note"),
+        ]
+        moves = self.env["account.move"].concat(*documents)
+        moves.invalidate_recordset()
+        self.assertEqual([(m.client_hub_status, m.client_hub_portal_status) for m in documents], expected)
+        self.env.flush_all()
+        Move = self.env["account.move"]
+        query = Move._search([("id", "in", moves.ids)])
+        rows = self.env.execute_query(query.select(
+            SQL.identifier(query.table, "id"),
+            Move._field_to_sql(query.table, "client_hub_status", query),
+            Move._field_to_sql(query.table, "client_hub_portal_status", query),
+            Move._client_hub_status_sql(query.table, query, self.today, portal=True, rank=True),
+        ))
+        in_sql = {move_id: (status, portal_status) for move_id, status, portal_status, _rank in rows}
+        self.assertEqual([in_sql[m.id] for m in documents], expected)
+        order = [status for status, _label, _badge in PORTAL_STATUSES]
+        self.assertEqual({rank for *_values, rank in rows}, {order.index(p) + 1 for _s, p in expected})
+        for _move_id, _status, portal_status, rank in rows:
+            self.assertEqual(order[rank - 1], portal_status)
 
     def test_paper_trail_is_searched_once_per_batch(self):
         """The Documents tab lists are one search for any number of clients."""

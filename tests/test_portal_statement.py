@@ -139,7 +139,7 @@ class TestPortalStatement(StatementCommon):
             "due_date": lambda m: m.invoice_date_due,
             "name": lambda m: m.name,
             "amount": lambda m: m.amount_total_signed,
-            "status": lambda m: rank[m._client_hub_portal_status()],
+            "status": lambda m: rank[m.client_hub_portal_status],
         }[key]
         # ties: newest first, then highest id (as the page does)
         ordered = sorted(self.issued, key=lambda m: (m.invoice_date, m.id), reverse=True)
