@@ -13,6 +13,7 @@ REOPEN = "client_hub.support_reopen_on_reply"
 MAX_UPLOAD_MB = "client_hub.support_max_upload_mb"
 REQUIRE_AUTHENTICATED_STAFF = "client_hub.support_require_authenticated_staff"
 AUTHSERV_ID = "client_hub.support_authserv_id"
+REMINDER_MIN_DAYS = "client_hub.reminder_min_days"
 # the two default-on booleans, stored as "True"/"False" (see get_values/set_values)
 STORED_AS_TEXT = {
     "client_hub_support_require_authenticated_staff": REQUIRE_AUTHENTICATED_STAFF,
@@ -43,6 +44,13 @@ class ResConfigSettings(models.TransientModel):
         default=CLIENT_HUB_PARAMS[ZIP_SYNC_LIMIT].default,
         help="A portal download that needs more PDFs rendered than this is prepared in the "
         "background: the client follows its progress and is emailed when it is ready.",
+    )
+
+    client_hub_reminder_min_days = fields.Integer(
+        string="Days Between Two Payment Reminders",
+        config_parameter=REMINDER_MIN_DAYS,
+        default=CLIENT_HUB_PARAMS[REMINDER_MIN_DAYS].default,
+        help="A client gets at most one payment reminder email from a company in this many days.",
     )
 
     client_hub_support_reopen_on_reply = fields.Boolean(
@@ -109,6 +117,12 @@ class ResConfigSettings(models.TransientModel):
             raise ValidationError(_(
                 "The number of PDFs rendered while the client waits must be between %(low)s and %(high)s.", **bounds
             ))
+
+    @api.constrains("client_hub_reminder_min_days")
+    def _check_client_hub_reminder_min_days(self):
+        if bounds := self._client_hub_bounds_if_outside("client_hub_reminder_min_days", REMINDER_MIN_DAYS):
+            raise ValidationError(_("The days between two payment reminders must be between %(low)s and %(high)s.",
+                                    **bounds))
 
     @api.constrains("client_hub_magic_link_lifetime_days")
     def _check_client_hub_magic_link_lifetime(self):

@@ -573,6 +573,28 @@ class Seeder:
                "<p>I booked the session twice by mistake.</p>", "cancelled",
                [("team", "<p>No problem, the duplicate is cancelled.</p>")])
 
+    def _demo_reminders(self, env, progress):
+        """Collections: a client at each stage of the payment reminder ladder (an invoice due
+        that many days ago, one before its due date for the heads-up), then the day's reminder
+        run: each gets its email (queued, read in the mail sink) and shows in Collections."""
+        company = self.company
+        levels = env["client_hub.reminder.level"].search([("company_id", "=", company.id)])
+        for level in levels:
+            client = env["res.partner"].create({
+                "name": f"Reminder Stage {level.days:+d} days", "is_company": True, "customer_rank": 1,
+                "email": f"ap.stage{level.days + 3}@collections.example", "lang": "en_US",
+            })
+            move = env["account.move"].create({
+                "move_type": "out_invoice", "partner_id": client.id, "invoice_payment_term_id": False,
+                "invoice_date": self.today - timedelta(days=max(level.days, 0) + 30),
+                "invoice_date_due": self.today - timedelta(days=level.days),
+                "invoice_line_ids": [Command.create({"name": "Consulting", "quantity": 4, "price_unit": 120.0,
+                                                     "tax_ids": []})],
+            })
+            move.action_post()
+        env["res.partner"]._client_hub_send_reminders()
+        progress("payment reminders: a client at each stage of the ladder")
+
 
 class DemoBook:
     """The demo business's year, replayed in date order: documents are made first, and each step
@@ -652,30 +674,6 @@ class DemoBook:
         credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
         credit_note.invoice_line_ids.quantity = quantity
         self.post_and_send(day, credit_note)
-
-
-    def _demo_reminders(self, env, progress):
-        """Collections: a client at each stage of the payment reminder ladder (an invoice due
-        that many days ago, one before its due date for the heads-up), then the day's reminder
-        run: each gets its email (queued, read in the mail sink) and shows in Collections."""
-        company = self.company
-        levels = env["client_hub.reminder.level"].search([("company_id", "=", company.id)])
-        for level in levels:
-            client = env["res.partner"].create({
-                "name": f"Reminder Stage {level.days:+d} days", "is_company": True, "customer_rank": 1,
-                "email": f"ap.stage{level.days + 3}@collections.example", "lang": "en_US",
-            })
-            move = env["account.move"].create({
-                "move_type": "out_invoice", "partner_id": client.id, "invoice_payment_term_id": False,
-                "invoice_date": self.today - timedelta(days=max(level.days, 0) + 30),
-                "invoice_date_due": self.today - timedelta(days=level.days),
-                "invoice_line_ids": [Command.create({"name": "Consulting", "quantity": 4, "price_unit": 120.0,
-                                                     "tax_ids": []})],
-            })
-            move.action_post()
-        env["res.partner"]._client_hub_send_reminders()
-        progress("payment reminders: a client at each stage of the ladder")
-
 
 STRIPE_KEYS = ("STRIPE_PUBLISHABLE_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET")
 

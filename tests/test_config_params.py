@@ -32,7 +32,7 @@ class TestClientHubParams(TransactionCase):
             with self.subTest(value=garbage):
                 self.assertEqual(self.read(key, garbage), 10)
         self.assertEqual(self.read("client_hub.zip_sync_limit", "0"), 0)
-        self.assertEqual(self.read("client_hub.zip_sync_limit", "-1"), 100)
+        self.assertEqual(self.read("client_hub.zip_sync_limit", "-1"), CLIENT_HUB_PARAMS["client_hub.zip_sync_limit"].default)
         self.assertEqual(self.read("client_hub.magic_link_max_failures", "5000"), 5000)  # no upper bound
 
     def test_booleans(self):
@@ -61,7 +61,8 @@ class TestClientHubParams(TransactionCase):
     def test_settings_bounds_are_the_table_s(self):
         for name, key in (("client_hub_magic_link_lifetime_days", "client_hub.magic_link_lifetime_days"),
                           ("client_hub_zip_sync_limit", "client_hub.zip_sync_limit"),
-                          ("client_hub_support_max_upload_mb", "client_hub.support_max_upload_mb")):
+                          ("client_hub_support_max_upload_mb", "client_hub.support_max_upload_mb"),
+                          ("client_hub_reminder_min_days", "client_hub.reminder_min_days")):
             param = CLIENT_HUB_PARAMS[key]
             with self.subTest(field=name):
                 self.env["res.config.settings"].create({name: param.low})

@@ -262,6 +262,19 @@ class TestReminderLadder(ReminderFixtures, ClientHubCommon):
         self.assertEqual(six - four, four - two, "the same queries for each more client")
         self.assertLessEqual((six - two) / 4, 120, "queries per reminded client")
 
+    def test_collections_list_sorts_and_sums_the_aging(self):
+        self.invoice(self.client, amount=100.0)
+        view = self.env.ref("client_hub.view_partner_collections_list")
+        arch = self.env["res.partner"].get_views([(view.id, "list")])["views"]["list"]["arch"]
+        buckets = ("client_hub_aging_1_30", "client_hub_aging_31_60", "client_hub_aging_61_90", "client_hub_aging_90_plus")
+        for fname in buckets:
+            self.assertIn(f'name="{fname}"', arch)
+        action = self.env.ref("client_hub.action_client_hub_collections")
+        with freeze_time(days(40)):
+            listed = self.env["res.partner"].search(safe_eval(action.domain), order="client_hub_aging_31_60 desc")
+            self.assertEqual(listed[:1], self.client)
+            self.assertEqual(listed[:1].client_hub_aging_31_60, listed[:1].balance_overdue)
+
     def test_results_per_level_and_collections_list(self):
         quick = self.invoice(self.client, amount=100.0)
         slow_client = self.make_client("Slow Payer")
