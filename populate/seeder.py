@@ -802,8 +802,18 @@ def demo_pages(env):
         f"client-portal-access=/odoo/clients/{client.id}|a[name=client_hub_portal_access]",
         *_demo_invoice_pdf(env, client),
         "support-badge=/odoo/support",
+        "collections=/odoo/collections",
+        *_demo_reminder_email(env),
         *_demo_magic_link_pages(env),
     ]
+
+
+def _demo_reminder_email(env):
+    """The final notice the demo's reminder run queued (the client 30 days late), as the backend shows it."""
+    client = env["res.partner"].search([("name", "=", "Reminder Stage +30 days")], limit=1)
+    mail = env["mail.mail"].search([("model", "=", "res.partner"), ("res_id", "=", client.id)],
+                                   order="id desc", limit=1) if client else env["mail.mail"]
+    return [f"reminder-email=/odoo/action-mail.action_view_mail_mail/{mail.id}"] if mail else []
 
 
 def _demo_invoice_pdf(env, client):
