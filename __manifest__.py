@@ -29,6 +29,7 @@
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/magic_link_data.xml",
+        "data/payment_receipt_data.xml",
         "report/report_templates.xml",
         "views/client_hub_magic_link_views.xml",
         "views/portal_magic_link_templates.xml",
