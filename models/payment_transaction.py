@@ -132,7 +132,8 @@ class PaymentTransaction(models.Model):
         try:
             with self.env.cr.savepoint():
                 # decided when the payment was booked (see _client_hub_receipt_due)
-                self.payment_id._client_hub_send_receipt(contact=self.partner_id)
+                payment = self.payment_id
+                payment.with_company(payment.company_id)._client_hub_send_receipt(contact=self.partner_id)
                 self.client_hub_receipt_state = "sent"
         except Exception:  # the others' receipts go out; this one is tried again, logged in full
             attempts = self.client_hub_receipt_attempts + 1
