@@ -188,7 +188,8 @@ def receipt_counts(registry, tx_ids):
         env = api.Environment(cr, 1, {})
         txs = env["payment.transaction"].browse(tx_ids)
         messages = env["mail.message"]._read_group(
-            [("model", "=", "account.payment"), ("res_id", "in", txs.payment_id.ids), ("message_type", "=", "comment")],
+            [("model", "=", "account.payment"), ("res_id", "in", txs.payment_id.ids),
+             ("subtype_id", "=", env.ref("mail.mt_comment").id)],
             ["res_id"], ["__count"],
         )
         per_payment = dict(messages)

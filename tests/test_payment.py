@@ -104,13 +104,14 @@ class TestOnlinePayment(StripePortalCommon):
             self.assertEqual(render.call_count, 0, "no PDF rendered in the webhook's request")
             self.assertEqual((tx.state, tx.is_post_processed, self.partial.payment_state), ("done", True, "paid"))
             self.assertEqual(tx.client_hub_receipt_state, "pending")
-            self.assertFalse(self.env["mail.message"].search([("model", "=", "account.payment"),
-                                                              ("res_id", "=", tx.payment_id.id),
-                                                              ("message_type", "=", "comment")]))
+            receipt_messages = [("model", "=", "account.payment"), ("res_id", "=", tx.payment_id.id),
+                                ("subtype_id", "=", self.env.ref("mail.mt_comment").id)]
+            self.assertFalse(self.env["mail.message"].search(receipt_messages))
             self.assertFalse(self.receipts(tx, run_job=False))
             self.assertEqual(len(self.receipt_job_triggers()), 1)
             receipts = self.receipts(tx)
             self.assertEqual(render.call_count, 1, "the receipt's PDF, rendered by the job")
+            self.assertEqual(len(self.env["mail.message"].search(receipt_messages)), 1)
         self.assertEqual(receipts.recipient_ids, self.lea)
         self.assertTrue(receipts.attachment_ids, "the receipt's PDF")
         self.assertEqual(tx.client_hub_receipt_state, "sent")
