@@ -31,6 +31,7 @@
         "data/magic_link_data.xml",
         "data/mail_template_reminder.xml",
         "data/client_hub_reminder_data.xml",
+        "data/payment_receipt_data.xml",
         "report/report_templates.xml",
         "views/client_hub_magic_link_views.xml",
         "views/portal_magic_link_templates.xml",

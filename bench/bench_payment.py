@@ -1,25 +1,31 @@
 """Stripe's signed webhook to a paid invoice: client_hub books the payment in the webhook's own
-request; Odoo's native path leaves it to the post-processing cron (`payment.cron_post_process_
-payment_tx`, every 10 minutes) or to the client's status-page poll. Same run, same database.
+request (and queues its receipt); Odoo's native path leaves it to the post-processing cron
+(`payment.cron_post_process_payment_tx`, every 10 minutes) or to the client's status-page poll.
+Same run, same database.
 
 Stripe is configured in test mode with a webhook secret; its network API is mocked exactly as
 tests/payment_common.py does it (`PaymentProvider._send_api_request` patched: a non-tokenized
 `payment_intent.succeeded` event makes no call, and the count is printed). Outgoing email is not
 sent (`ir.mail_server` connect/send stubbed); the receipt client_hub emails when an online payment
-is booked is still rendered, with its PDF, on both paths: wkhtmltopdf fetches the report assets
-from this process's own WSGI app, served on a free local port for the run (`report.url` points
-there meanwhile, assets built before the clock starts), and the time spent rendering PDFs is
-shown apart.
+is booked is still rendered, with its PDF, on both paths, by its background job (the cron
+`client_hub.ir_cron_client_hub_payment_receipts`, run here after each turn and timed apart):
+wkhtmltopdf fetches the report assets from this process's own WSGI app, served on a free local
+port for the run (`report.url` points there meanwhile, assets built before the clock starts), and
+the time spent rendering PDFs is shown apart.
 Per path, 200 posted invoices and their draft Stripe transactions (`invoice_ids` set, created as
 the payment form's `_create_transaction` creates them); then for each, Stripe's signed
 `payment_intent.succeeded` event is POSTed to /payment/stripe/webhook through Odoo's whole HTTP
 stack in this process (werkzeug test client on ``odoo.http.root``: routing, signature check, ORM,
 commit), timed from its arrival to its response:
 
-- client_hub: the webhook alone; the invoice must be paid when it returns;
+- client_hub: the webhook alone; the invoice must be paid when it returns (its receipt queued,
+  not made: no PDF may be rendered in the webhook);
 - native: the same webhooks with client_hub's immediate booking switched off
   (`_client_hub_post_process_now` patched to a no-op), then a run of the cron
-  (`payment.transaction._cron_post_process`), which books them.
+  (`payment.transaction._cron_post_process`), which books them (and queues their receipts).
+
+Then, for both, the receipt job; every payment must have exactly one receipt (one per person:
+here the payer) and its transaction's receipt flag "sent".
 
 The two paths take turns by 20 payments (a cron run after each native turn), so that load from
 elsewhere on a shared machine hits both alike.
@@ -164,6 +170,32 @@ def payment_states(registry, moves_ids):
                 for state in set(moves.mapped("payment_state"))}
 
 
+def run_receipt_job(registry):
+    """client_hub's receipt job, as its cron runs it; the milliseconds and SQL queries it took."""
+    from odoo import api, sql_db
+
+    q0, t0 = sql_db.sql_counter, time.perf_counter()
+    with registry.cursor() as cr:
+        api.Environment(cr, api.SUPERUSER_ID, {})["payment.transaction"]._cron_client_hub_send_receipts()
+    return (time.perf_counter() - t0) * 1000, sql_db.sql_counter - q0
+
+
+def receipt_counts(registry, tx_ids):
+    """Per transaction of ``tx_ids``: its receipt flag and the receipt messages on its payment."""
+    from odoo import api
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, 1, {})
+        txs = env["payment.transaction"].browse(tx_ids)
+        messages = env["mail.message"]._read_group(
+            [("model", "=", "account.payment"), ("res_id", "in", txs.payment_id.ids),
+             ("subtype_id", "=", env.ref("mail.mt_comment").id)],
+            ["res_id"], ["__count"],
+        )
+        per_payment = dict(messages)
+        return {(tx.client_hub_receipt_state, per_payment.get(tx.payment_id.id, 0)) for tx in txs}
+
+
 def cleanup(registry, created):
     """Delete what the bench committed: payments, invoices, transactions, clients."""
     from odoo import api
@@ -177,6 +209,7 @@ def cleanup(registry, created):
         payments.unlink()
         moves.filtered(lambda m: m.state != "draft").button_draft()
         moves.with_context(force_delete=True).unlink()
+        env["mail.mail"].search([("model", "=", "account.payment"), ("res_id", "in", payments.ids)]).unlink()
         txs.unlink()
         partners = env["res.partner"].browse(created["partners"]).exists()
         env["res.users"].with_context(active_test=False).search([("partner_id", "in", partners.ids)]).unlink()
@@ -300,7 +333,7 @@ def main():
                 created["moves"] += moves.ids
                 created["partners"] += partners.ids
                 paths[label] = {
-                    "moves": moves.ids,
+                    "moves": moves.ids, "txs": txs.ids,
                     "events": [(tx.reference, payment_utils.to_minor_currency_units(tx.amount, tx.currency_id),
                                 tx.currency_id.name, f"{label}{i}") for i, tx in enumerate(txs)],
                 }
@@ -310,13 +343,22 @@ def main():
             # warm-up: report assets, routing map, registry, Stripe controller (booked at once, not counted)
             warm_report_assets(registry, app)
             post_webhooks(app, paths["WARM"]["events"])
+            run_receipt_job(registry)
             pdf.take()
             ours, native, cron = [], [], {"ms": 0.0, "queries": 0, "runs": 0}
             pdf_ours, pdf_native, native_unpaid = [0.0, 0], [0.0, 0], 0
+            job = {"ms": 0.0, "queries": 0, "pdf_s": 0.0, "pdfs": 0, "runs": 0}
+
+            def receipts_job():
+                ms, queries = run_receipt_job(registry)
+                seconds, count = pdf.take()
+                job.update(ms=job["ms"] + ms, queries=job["queries"] + queries, pdf_s=job["pdf_s"] + seconds,
+                           pdfs=job["pdfs"] + count, runs=job["runs"] + 1)
 
             def run_ours(chunk):
                 ours.extend(post_webhooks(app, paths["OURS"]["events"][chunk]))
                 pdf_ours[:] = [a + b for a, b in zip(pdf_ours, pdf.take(), strict=True)]
+                receipts_job()
 
             def run_native(chunk):
                 nonlocal native_unpaid
@@ -330,6 +372,7 @@ def main():
                     cron["queries"] += sql_db.sql_counter - q0
                     cron["runs"] += 1
                 pdf_native[:] = [a + b for a, b in zip(pdf_native, pdf.take(), strict=True)]
+                receipts_job()
 
             # the paths take turns by chunks, so that load from elsewhere on the machine hits both alike
             for k, start in enumerate(range(0, args.payments, args.chunk)):
@@ -338,6 +381,7 @@ def main():
                     step(chunk)
             ours_states = payment_states(registry, paths["OURS"]["moves"])
             native_states = payment_states(registry, paths["NATIVE"]["moves"])
+            receipts = receipt_counts(registry, paths["OURS"]["txs"] + paths["NATIVE"]["txs"])
         finally:
             cleanup(registry, created)
 
@@ -361,15 +405,17 @@ def main():
          f"{native_total / 1000:.2f}", f"{native_total / n:.1f}"],
     ], ["path", "median ms", "p95 ms", "SQL queries (median)", f"total s ({n})", "ms per payment"])
     for label, (seconds, count) in (("client_hub", pdf_ours), ("native", pdf_native)):
-        print(f"of which receipt PDFs ({label}): {count} rendered, {seconds * 1000 / n:.1f} ms per payment")
-    booking = (ours_s["total"] - pdf_ours[0] * 1000) / n
-    native_booking = (native_total - pdf_native[0] * 1000) / n
-    print(f"without the receipt PDFs: client_hub {booking:.1f} ms per payment, native {native_booking:.1f} ms "
-          f"({booking / native_booking:.2f}x)")
+        print(f"PDFs rendered in the webhooks and the post-processing cron ({label}): {count}")
+    print(f"the receipt job, in the background, both paths ({job['runs']} runs, {2 * n} receipts): "
+          f"{job['ms'] / (2 * n):.1f} ms and {job['queries'] / (2 * n):.0f} queries per receipt, of which "
+          f"{job['pdfs']} PDFs rendered, {job['pdf_s'] * 1000 / (2 * n):.1f} ms per receipt; "
+          f"(receipt flag, receipts per payment): {receipts}")
     print(f"ratio: server time to a paid invoice, client_hub {ours_s['total'] / native_total:.2f}x the native "
           f"webhook + cron ({ours_s['total'] / n:.1f} vs {native_total / n:.1f} ms per payment); natively the "
           "invoice stays unpaid until the cron runs (up to 10 minutes) or the client's status page polls")
     assert ours_states == {"paid": n}, ours_states
+    assert pdf_ours[1] == 0, "a PDF was rendered in a webhook's request"
+    assert receipts == {("sent", 1)}, receipts
     assert native_states == {"paid": n}, native_states
     assert native_unpaid == n, native_unpaid
 

@@ -11,6 +11,8 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.client_hub.models.payment_transaction import RECEIPT_ATTEMPTS, RECEIPT_CRON
+
 from .payment_common import Refused, StripePortalCommon
 
 LOGGERS = (
@@ -59,8 +61,13 @@ class TestOnlinePayment(StripePortalCommon):
         self.assertEqual(self.partial.payment_state, "paid")
         self.assertEqual(tx.payment_id.state, "paid")
         self.assertEqual(self.client.with_company(self.env.company).balance_outstanding, 400.0)  # 500 - 100 left
+        # the receipt is the background job's, woken by the webhook: not made in its request
+        self.assertEqual(tx.client_hub_receipt_state, "pending")
+        self.assertFalse(self.receipts(tx, run_job=False))
+        self.assertTrue(self.receipt_job_triggers(), "the receipt job is woken at once")
         # the receipt went out, with the client's sign-in link, to the contact who paid
-        receipt = self.env["mail.mail"].search([("model", "=", "account.payment"), ("res_id", "=", tx.payment_id.id)])
+        receipt = self.receipts(tx)
+        self.assertEqual(tx.client_hub_receipt_state, "sent")
         self.assertIn(self.lea, receipt.recipient_ids)
         self.assertIn("/portal/magic/", receipt.filtered(lambda m: self.lea in m.recipient_ids).body_html)
         # back on the statement: the payment is explained and the invoice shows paid
@@ -70,24 +77,111 @@ class TestOnlinePayment(StripePortalCommon):
         status = page.xpath(f"//tr[@data-id='{self.partial.id}']//span[@data-status]/@data-status")
         self.assertEqual(status, ["paid"])
 
-    def test_a_failing_receipt_leaves_the_payment_booked(self):
-        """The booking is committed before the receipt is rendered and emailed (found by the load
-        test: the transaction's lock was held for the whole receipt, seconds of wkhtmltopdf, while
-        the webhook's duplicate, the return and the status poll held their workers waiting): a
-        receipt that fails afterwards leaves the payment booked and the webhook acknowledged."""
+    # ------------------------------------------------------------------ the receipt
+    def run_receipt_job(self):
+        """The receipt job, as a cron worker runs it (its own cursor, its commits)."""
+        self.assertIs(self.env.ref(RECEIPT_CRON).method_direct_trigger(), True, "the job ran without error")
+        self.env.invalidate_all()
+
+    def receipt_job_triggers(self):
+        return self.env["ir.cron.trigger"].search([("cron_id", "=", self.env.ref(RECEIPT_CRON).id)])
+
+    def receipts(self, tx, run_job=True):
+        """The receipts of ``tx``'s payment, once the receipt job has run (``run_job``)."""
+        if run_job:
+            self.run_receipt_job()
+        return self.env["mail.mail"].search([("model", "=", "account.payment"), ("res_id", "=", tx.payment_id.id)])
+
+    def test_the_webhook_answers_with_the_invoice_paid_before_the_receipt_exists(self):
+        """The webhook's request books the payment and answers: the invoice is paid, the receipt
+        is queued (flag and cron trigger written in that same transaction), no PDF is rendered
+        and no email written in it; the job then makes it."""
         tx = self.pay_invoice(self.partial, 321.0)
-        Payment = type(self.env["account.payment"])
-        with patch.object(Payment, "_client_hub_send_receipt", side_effect=RuntimeError("SMTP down")) as receipt, \
-                mute_logger("odoo.addons.client_hub.models.payment_transaction"):
+        Report = type(self.env["ir.actions.report"])
+        with patch.object(Report, "_render_qweb_pdf", autospec=True, side_effect=Report._render_qweb_pdf) as render:
             response = self.webhook(tx)
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(receipt.call_count, 1)
-        self.assertEqual((tx.state, tx.is_post_processed, self.partial.payment_state), ("done", True, "paid"))
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(render.call_count, 0, "no PDF rendered in the webhook's request")
+            self.assertEqual((tx.state, tx.is_post_processed, self.partial.payment_state), ("done", True, "paid"))
+            self.assertEqual(tx.client_hub_receipt_state, "pending")
+            receipt_messages = [("model", "=", "account.payment"), ("res_id", "=", tx.payment_id.id),
+                                ("subtype_id", "=", self.env.ref("mail.mt_comment").id)]
+            self.assertFalse(self.env["mail.message"].search(receipt_messages))
+            self.assertFalse(self.receipts(tx, run_job=False))
+            self.assertEqual(len(self.receipt_job_triggers()), 1)
+            receipts = self.receipts(tx)
+            self.assertEqual(render.call_count, 1, "the receipt's PDF, rendered by the job")
+            self.assertEqual(len(self.env["mail.message"].search(receipt_messages)), 1)
+        self.assertEqual(receipts.recipient_ids, self.lea)
+        self.assertTrue(receipts.attachment_ids, "the receipt's PDF")
+        self.assertEqual(tx.client_hub_receipt_state, "sent")
+
+    def test_one_receipt_per_payment_under_a_duplicated_webhook_and_a_concurrent_return(self):
+        """Stripe's webhook twice, the client's return and its status poll, and the job run after
+        each and twice at the end: one payment, one receipt per person."""
+        self.env["res.partner"].create({
+            "name": "Ines Invoicing", "type": "invoice", "parent_id": self.client.id,
+            "email": "invoices@paying.example",
+        })
+        tx = self.pay_invoice(self.overdue, 500.0)
+        self.webhook(tx)
+        self.run_receipt_job()
+        self.webhook(tx)
+        intent = self.stripe_api.intent_of(tx)
+        intent.update(status="succeeded", payment_method={"id": "pm_x", "type": "card", "card": {"brand": "visa"}})
+        with mute_logger("odoo.addons.payment.models.payment_transaction"):
+            self.url_open(f"/payment/stripe/return?reference={tx.reference}&payment_intent={intent['id']}")
+        self.jsonrpc("/payment/status/poll", {})
+        self.assertEqual(tx.client_hub_receipt_state, "sent", "nobody queued it again")
+        self.run_receipt_job()
+        receipts = self.receipts(tx)
+        self.assertEqual(sorted(receipts.mapped("recipient_ids.name")), ["Ines Invoicing", "Lea Payer"])
         self.assertEqual(self.env["account.payment"].search_count([("payment_transaction_id", "=", tx.id)]), 1)
 
-    # ------------------------------------------------------------------ the receipt
-    def receipts(self, tx):
-        return self.env["mail.mail"].search([("model", "=", "account.payment"), ("res_id", "=", tx.payment_id.id)])
+    def test_a_receipt_job_killed_half_way_is_taken_again_and_sends_nothing_twice(self):
+        """The job fails after the first of two receipts is queued: nothing of that transaction's
+        receipts is kept (one savepoint), the payment stays booked and its receipt pending; the
+        next run sends both, once; later runs send nothing."""
+        self.env["res.partner"].create({
+            "name": "Ines Invoicing", "type": "invoice", "parent_id": self.client.id,
+            "email": "invoices@paying.example",
+        })
+        tx = self.pay_invoice(self.overdue, 500.0)
+        self.webhook(tx)
+        Payment = type(self.env["account.payment"])
+        post = Payment.message_post_with_source
+        calls = []
+
+        def post_then_die(payment, *args, **kwargs):
+            calls.append(payment.id)
+            if len(calls) == 2:
+                raise RuntimeError("worker killed")
+            return post(payment, *args, **kwargs)
+
+        with patch.object(Payment, "message_post_with_source", post_then_die), \
+                mute_logger("odoo.addons.client_hub.models.payment_transaction"):
+            receipts = self.receipts(tx)
+        self.assertEqual(len(calls), 2, "the first receipt was queued before the failure")
+        self.assertFalse(receipts, "nothing of it kept")
+        self.assertEqual((tx.client_hub_receipt_state, tx.client_hub_receipt_attempts), ("pending", 1))
+        self.assertEqual((self.overdue.payment_state, len(tx.payment_id)), ("paid", 1))
+        receipts = self.receipts(tx)
+        self.assertEqual(sorted(receipts.mapped("recipient_ids.name")), ["Ines Invoicing", "Lea Payer"])
+        self.assertEqual(tx.client_hub_receipt_state, "sent")
+        self.assertEqual(self.receipts(tx), receipts, "taken once")
+
+    def test_a_receipt_that_keeps_failing_is_given_up_and_logged(self):
+        tx = self.pay_invoice(self.partial, 321.0)
+        self.webhook(tx)
+        Payment = type(self.env["account.payment"])
+        with patch.object(Payment, "_client_hub_send_receipt", side_effect=RuntimeError("SMTP down")) as receipt, \
+                self.assertLogs("odoo.addons.client_hub.models.payment_transaction", "ERROR") as logs:
+            for _run in range(RECEIPT_ATTEMPTS + 1):
+                self.run_receipt_job()
+        self.assertEqual(receipt.call_count, RECEIPT_ATTEMPTS, "tried at each run, once per run")
+        self.assertEqual((tx.client_hub_receipt_state, tx.client_hub_receipt_attempts), ("failed", RECEIPT_ATTEMPTS))
+        self.assertIn(f"given up; send it from payment {tx.payment_id.id}", logs.output[-1])
+        self.assertEqual((self.partial.payment_state, tx.payment_id.state), ("paid", "paid"))
 
     def test_one_receipt_to_the_payer_greeted_by_name(self):
         """One receipt, to the contact who paid, greeting that contact: not a second one to the
@@ -324,10 +418,12 @@ class TestOnlinePayment(StripePortalCommon):
         with patch.object(Payment, "_client_hub_send_receipt", autospec=True) as receipt, mute_logger(*LOGGERS):
             tx._set_done()
             tx._post_process()
+            self.run_receipt_job()
         self.assertEqual(order.state, "sale")
         self.assertIn(tx.invoice_ids.payment_state, ("in_payment", "paid"))
         self.assertTrue(tx.invoice_ids.is_move_sent, "the invoice email went out")
         receipt.assert_not_called()
+        self.assertFalse(tx.client_hub_receipt_state, "no receipt queued")
 
     # ------------------------------------------------------------------ the webhook's guard
     def test_webhook_without_a_valid_signature_changes_nothing(self):
