@@ -182,8 +182,12 @@ def figure_mismatches(partners):
     found = []
     for partner in partners:
         figures = by_client.get(partner.commercial_partner_id.id)
-        dashboard = (figures["invoiced"], figures["paid"], figures["outstanding"], figures["overdue"]) if figures else (0.0,) * 4
-        found += [(partner, fname, mine, theirs) for fname, mine, theirs in zip(FIGURES, listed[partner.id], dashboard, strict=True)
+        dashboard = (
+            (figures["invoiced"], figures["paid"], figures["outstanding"], figures["overdue"])
+            if figures else (0.0,) * 4
+        )
+        found += [(partner, fname, mine, theirs)
+                  for fname, mine, theirs in zip(FIGURES, listed[partner.id], dashboard, strict=True)
                   if not currency.is_zero(mine - theirs)]
     return found
 

@@ -404,7 +404,7 @@ def main():
         ["native total: webhook + cron", "", "", f"{native_s['queries'] + cron_queries / n:.0f} per payment",
          f"{native_total / 1000:.2f}", f"{native_total / n:.1f}"],
     ], ["path", "median ms", "p95 ms", "SQL queries (median)", f"total s ({n})", "ms per payment"])
-    for label, (seconds, count) in (("client_hub", pdf_ours), ("native", pdf_native)):
+    for label, (_seconds, count) in (("client_hub", pdf_ours), ("native", pdf_native)):
         print(f"PDFs rendered in the webhooks and the post-processing cron ({label}): {count}")
     print(f"the receipt job, in the background, both paths ({job['runs']} runs, {2 * n} receipts): "
           f"{job['ms'] / (2 * n):.1f} ms and {job['queries'] / (2 * n):.0f} queries per receipt, of which "

@@ -58,7 +58,7 @@ class LoadRun:
     upgrade: bool = True
     spawn_rate: float = 10.0
     prefix: str = "Seed Client"
-    zip_sync_limit: int = 10  # PDFs rendered in the request; more: a background export
+    zip_sync_limit: int = 1  # PDFs rendered in the request (the product's default); more: a background export
     label: str = "load"
     thresholds: dict = field(default_factory=dict)
     servers: int = 1  # 2: two --workers 2 servers behind HAProxy
@@ -237,7 +237,7 @@ def build_parser(p=None):
     p.add_argument("--servers", type=int, choices=(1, 2), default=int(os.environ.get("SERVERS") or 1),
                    help="1: one --workers 4 server; 2: two --workers 2 servers behind HAProxy (deploy/haproxy.cfg)")
     p.add_argument("--no-upgrade", action="store_true", help=f"do not upgrade {MODULE} in the database first")
-    p.add_argument("--zip-sync-limit", type=int, default=10,
+    p.add_argument("--zip-sync-limit", type=int, default=1,
                    help="PDFs a ZIP may render in the request, more: a background export (default %(default)s)")
     p.add_argument("--prefix", default="Seed Client", help="name prefix of the seeded clients to use")
     return p

@@ -138,6 +138,14 @@ def build(*, opts, out, results, checks, memory, locust_rc, wall, exports_wait, 
                                       f"unposted {p['unposted_payments']}"))
         if not ok:
             problems.append("payments wrong")
+        rc = checks.get("receipts") or {"states": {}, "doubled_count": 0, "doubled": []}
+        unsent = {state: n for state, n in rc["states"].items() if state != "sent"}
+        ok = not rc["doubled_count"] and not unsent
+        lines.append(f"  [{'ok' if ok else 'FAIL'}] receipts: made by the background job, "
+                     f"{rc['states'].get('sent', 0)} sent, none to one address twice"
+                     + ("" if ok else f"; WRONG: not sent {unsent}, doubled {rc['doubled'][:3]}"))
+        if not ok:
+            problems.append("receipts not sent once")
         e = checks["exports"]
         ok = not e["wrong"] and not e["missing"]
         lines.append(f"  [{'ok' if ok else 'FAIL'}] exports: {e['count']} background exports, {e['done']} done with "

@@ -9,9 +9,8 @@ PREPARE (committed) on the load database, the server already running:
   signing secret the "Stripe" user signs with;
 - the support team with its alias on hub.example, an agent, and a mail-gateway user with an API key
   for odoo-mailgate;
-- `client_hub.zip_sync_limit` = 10: a ZIP of a few documents is served at once, a client's whole
-  statement becomes a background export (the default, 100, would never queue one for clients of
-  25 documents);
+- `client_hub.zip_sync_limit` as the product's default (1): a ZIP needing more than one PDF
+  rendered becomes a background export;
 - N client contacts, one per seeded client with open invoices, first those no earlier run used (no
   portal user among its contacts; a unique email), then the others, each with: its magic link
   (`_issue_url`), a ticket carrying the team's
@@ -192,6 +191,19 @@ out['payments'] = {{'transactions': len(created), 'confirmed': len(confirmed), '
                        [('payment_transaction_id', 'in', created.ids)]),
                    'wrong': pay_bad[:20], 'wrong_count': len(pay_bad), 'unconfirmed': len(unconfirmed),
                    'unconfirmed_booked': half.mapped('reference')[:20], 'unposted_payments': drafts}}
+# 2b. every receipt once: the booked payments' receipts made by the job (pending: not yet run), one
+# email per recipient at most (the payer and the invoice contact: never two to one address)
+done = Tx.search([('reference', 'in', [i['description'] for i in confirmed])])
+receipt_states, doubled = {{}}, []
+for tx in done:
+    state = tx.client_hub_receipt_state or 'none'
+    receipt_states[state] = receipt_states.get(state, 0) + 1
+    if tx.payment_id:
+        cr.execute("SELECT email_to, count(*) FROM mail_mail WHERE model = 'account.payment' AND res_id = %s "
+                   "GROUP BY email_to HAVING count(*) > 1", [tx.payment_id.id])
+        if cr.fetchall():
+            doubled.append(tx.reference)
+out['receipts'] = {{'states': receipt_states, 'doubled': doubled[:20], 'doubled_count': len(doubled)}}
 # 3. every export job: done, its archive in the file store and a readable ZIP
 import os, zipfile
 Export = env['client_hub.portal.export'].sudo()

@@ -71,11 +71,12 @@ def write_conf(ctx: Context, port: int, gevent_port: int, db: str, name: str = "
 
 
 def wait_exports(ctx: Context, db: str, since: str, timeout: float = 900) -> float:
-    """Seconds the background exports of the run took to finish after Locust stopped."""
+    """Seconds the background jobs of the run (exports, payment receipts) took to finish after Locust stopped."""
     started = time.time()
     while time.time() - started < timeout:
-        left = ctx.psql("SELECT count(*) FROM client_hub_portal_export WHERE create_date >= :'since' "
-                        "AND state IN ('queued', 'running')", db, since=since)
+        left = ctx.psql("SELECT (SELECT count(*) FROM client_hub_portal_export WHERE create_date >= :'since' "
+                        "AND state IN ('queued', 'running')) + (SELECT count(*) FROM payment_transaction "
+                        "WHERE client_hub_receipt_state = 'pending')", db, since=since)
         if left == "0":
             break
         time.sleep(3)

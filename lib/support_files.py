@@ -41,4 +41,3 @@ def file_problem(name, size, max_mb):
     if size is None or size > max_mb * 1024 * 1024:
         return "size"
     return None
-

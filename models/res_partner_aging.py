@@ -69,13 +69,11 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------ aging: the one definition
     @api.model
-    def _client_hub_aging_sql(self, move_domain, today):
-        """``SELECT partner_id, <bucket field>...``: per commercial partner of the documents of
-        ``move_domain``, the residual (company currency) of their open installments summed into
-        the five buckets by days past each installment's due date on ``today``. The record rules
-        of both models apply; the documents are joined once as a table."""
+    def _client_hub_items_per_client(self, item_domain, move_domain):
+        """(query, key): the journal items of ``item_domain`` of the documents of ``move_domain``,
+        grouped by the documents' commercial partner (``key``); both models' record rules apply."""
         Line, Move = self.env["account.move.line"], self.env["account.move"]
-        query = Line._search(Move._client_hub_open_items())
+        query = Line._search(item_domain)
         moves = Move._search(move_domain)
         move_alias = query.make_alias(query.table, "client_hub_move")
         documents = moves.subselect(
@@ -87,6 +85,16 @@ class ResPartner(models.Model):
         ))
         key = SQL.identifier(move_alias, "commercial_partner_id")
         query.groupby = key
+        return query, key
+
+    @api.model
+    def _client_hub_aging_sql(self, move_domain, today):
+        """``SELECT partner_id, <bucket field>...``: per commercial partner of the documents of
+        ``move_domain``, the residual (company currency) of their open installments summed into
+        the five buckets by days past each installment's due date on ``today``. The record rules
+        of both models apply; the documents are joined once as a table."""
+        Line = self.env["account.move.line"]
+        query, key = self._client_hub_items_per_client(self.env["account.move"]._client_hub_open_items(), move_domain)
         days = SQL("(%s::date - %s)", today, Line._field_to_sql(query.table, "date_maturity", query))
         residual = Line._field_to_sql(query.table, "amount_residual", query)
         columns = [SQL("%s AS partner_id", key)]
@@ -168,17 +176,11 @@ class ResPartner(models.Model):
         ``move_domain``, over their installments fully paid in the 12 months up to ``today``
         (paid: the date of the last reconciliation that settled it), the average of the days
         from the installment's due date to that date, never below 0."""
-        Line, Move = self.env["account.move.line"], self.env["account.move"]
-        query = Line._search([("display_type", "=", "payment_term"), ("reconciled", "=", True)])
-        moves = Move._search([*move_domain, ("move_type", "=", "out_invoice")])
-        move_alias = query.make_alias(query.table, "client_hub_move")
-        documents = moves.subselect(
-            Move._field_to_sql(moves.table, "id", moves),
-            Move._field_to_sql(moves.table, "commercial_partner_id", moves),
+        Line = self.env["account.move.line"]
+        query, key = self._client_hub_items_per_client(
+            [("display_type", "=", "payment_term"), ("reconciled", "=", True)],
+            [*move_domain, ("move_type", "=", "out_invoice")],
         )
-        query.add_join("JOIN", move_alias, documents, SQL(
-            "%s = %s", SQL.identifier(move_alias, "id"), Line._field_to_sql(query.table, "move_id", query),
-        ))
         line_id = SQL.identifier(query.table, "id")
         paid_on = SQL(
             "(SELECT MAX(partial.max_date) FROM account_partial_reconcile partial "
@@ -186,8 +188,6 @@ class ResPartner(models.Model):
         )
         query.add_where(SQL("%s > %s AND %s <= %s", paid_on, today - relativedelta(years=1), paid_on, today))
         due = Line._field_to_sql(query.table, "date_maturity", query)
-        key = SQL.identifier(move_alias, "commercial_partner_id")
-        query.groupby = key
         return query.select(
             SQL("%s AS partner_id", key),
             SQL("AVG(GREATEST(%s - COALESCE(%s, %s), 0)) AS days_late", paid_on, due, paid_on),
@@ -208,4 +208,3 @@ class ResPartner(models.Model):
             days_late, count = rows.get(partner.commercial_partner_id.id, (0.0, 0))
             partner.client_hub_avg_days_late = days_late
             partner.client_hub_paid_late_basis = count
-

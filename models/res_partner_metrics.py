@@ -180,7 +180,8 @@ class ResPartner(models.Model):
             partner.balance_outstanding = figures["outstanding"]
             partner.lifetime_paid = figures["paid"]
             partner.balance_overdue = figures["overdue"]
-            partner.client_hub_balance_state = partner._client_hub_balance_state(figures["outstanding"], figures["overdue"])
+            partner.client_hub_balance_state = partner._client_hub_balance_state(
+                figures["outstanding"], figures["overdue"])
 
     def _client_hub_balance_state(self, outstanding, overdue):
         currency = self.env.company.currency_id

@@ -15,7 +15,7 @@ class TestClientHubParams(TransactionCase):
         cls.params = cls.env["ir.config_parameter"].sudo()
         cls.params.search([("key", "in", list(CLIENT_HUB_PARAMS))]).unlink()
 
-    def read(self, key, value):
+    def read_param(self, key, value):
         self.params.set_param(key, value)
         return self.params._client_hub_param(key)
 
@@ -26,14 +26,14 @@ class TestClientHubParams(TransactionCase):
 
     def test_numbers(self):
         key = "client_hub.support_max_upload_mb"
-        self.assertEqual(self.read(key, " 3 "), 3)
-        self.assertEqual(self.read(key, "100"), 100)
+        self.assertEqual(self.read_param(key, " 3 "), 3)
+        self.assertEqual(self.read_param(key, "100"), 100)
         for garbage in ("abc", "1.5", "0", "-2", "101", "1e3"):
             with self.subTest(value=garbage):
-                self.assertEqual(self.read(key, garbage), 10)
-        self.assertEqual(self.read("client_hub.zip_sync_limit", "0"), 0)
-        self.assertEqual(self.read("client_hub.zip_sync_limit", "-1"), CLIENT_HUB_PARAMS["client_hub.zip_sync_limit"].default)
-        self.assertEqual(self.read("client_hub.magic_link_max_failures", "5000"), 5000)  # no upper bound
+                self.assertEqual(self.read_param(key, garbage), 10)
+        self.assertEqual(self.read_param("client_hub.zip_sync_limit", "0"), 0)
+        self.assertEqual(self.read_param("client_hub.zip_sync_limit", "-1"), CLIENT_HUB_PARAMS["client_hub.zip_sync_limit"].default)
+        self.assertEqual(self.read_param("client_hub.magic_link_max_failures", "5000"), 5000)  # no upper bound
 
     def test_booleans(self):
         for key, default in (("client_hub.support_reopen_on_reply", True),
@@ -41,11 +41,11 @@ class TestClientHubParams(TransactionCase):
             for value, expected in (("False", False), ("0", False), ("True", True), ("1", True),
                                     ("garbage", default)):
                 with self.subTest(key=key, value=value):
-                    self.assertIs(self.read(key, value), expected)
-        self.assertIs(self.read("client_hub.support_require_authenticated_staff", "False"), False)
+                    self.assertIs(self.read_param(key, value), expected)
+        self.assertIs(self.read_param("client_hub.support_require_authenticated_staff", "False"), False)
 
     def test_text(self):
-        self.assertEqual(self.read("client_hub.support_authserv_id", "  mx.example.com "), "mx.example.com")
+        self.assertEqual(self.read_param("client_hub.support_authserv_id", "  mx.example.com "), "mx.example.com")
 
     def test_settings_defaults_are_the_table_s(self):
         settings = self.env["res.config.settings"].create({})

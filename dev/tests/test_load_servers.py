@@ -85,7 +85,7 @@ class TestHaproxyFigures(unittest.TestCase):
 
     def test_report_lines_per_server_and_in_all(self):
         info = {"stats": load_servers.parse_stats(STATS), "haproxy_cfg": "var/x/haproxy.cfg",
-                "log": load_servers.per_server(load_servers.parse_log(LOG.splitlines() + [NOSRV]), 2.0),
+                "log": load_servers.per_server(load_servers.parse_log([*LOG.splitlines(), NOSRV]), 2.0),
                 "memory": {"odoo1": ({11: 150.0}, {11: "HTTP"}), "odoo2": ({}, {})},
                 "starts": {"odoo1": 1, "odoo2": 2}}
         text = "\n".join(load_servers.report_lines(info))

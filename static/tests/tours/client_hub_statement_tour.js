@@ -10,7 +10,8 @@ import { registry } from "@web/core/registry";
  * ``client_hub_tour_zip=<number of archives>-<entries>`` on it, which the step after the click
  * waits for.
  */
-const answered = new WeakSet(); // the frame's pages already dealt with: an earlier download's
+// The frame's pages already dealt with (the earlier downloads' answers)
+const answered = new WeakSet();
 
 function answerInFrame(button) {
     let frame = document.querySelector("iframe[name='client_hub_answer']");
@@ -22,7 +23,8 @@ function answerInFrame(button) {
         document.body.append(frame);
     }
     if (frame.contentDocument) {
-        answered.add(frame.contentDocument); // the page of the previous download, until this one's comes
+        // The page of the previous download, until this one's comes
+        answered.add(frame.contentDocument);
     }
     button.form.target = frame.name;
     return frame;
@@ -60,7 +62,7 @@ function downloadSteps(content, trigger, archive, expectedCount) {
                         answer.location.href !== "about:blank" &&
                         answer.readyState === "complete";
                     if (page && answer.querySelector(".o_client_hub_export")) {
-                        // prepared in the background: the page refreshes itself until it offers
+                        // Prepared in the background: the page refreshes itself until it offers
                         // the download, then the client clicks "Download"
                         if (answer.querySelector(".o_client_hub_export_state[data-state='failed']")) {
                             throw new Error("the background download failed");
