@@ -199,8 +199,11 @@ for tx in done:
     state = tx.client_hub_receipt_state or 'none'
     receipt_states[state] = receipt_states.get(state, 0) + 1
     if tx.payment_id:
-        cr.execute("SELECT email_to, count(*) FROM mail_mail WHERE model = 'account.payment' AND res_id = %s "
-                   "GROUP BY email_to HAVING count(*) > 1", [tx.payment_id.id])
+        # a receipt is a message on the payment addressed to its reader: never two to one reader
+        cr.execute("SELECT r.res_partner_id FROM mail_message m "
+                   "JOIN mail_message_res_partner_rel r ON r.mail_message_id = m.id "
+                   "WHERE m.model = 'account.payment' AND m.res_id = %s "
+                   "GROUP BY r.res_partner_id HAVING count(*) > 1", [tx.payment_id.id])
         if cr.fetchall():
             doubled.append(tx.reference)
 out['receipts'] = {{'states': receipt_states, 'doubled': doubled[:20], 'doubled_count': len(doubled)}}
