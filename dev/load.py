@@ -62,6 +62,7 @@ class LoadRun:
     label: str = "load"
     thresholds: dict = field(default_factory=dict)
     servers: int = 1  # 2: two --workers 2 servers behind HAProxy
+    jobs_timeout: float = 900  # seconds to wait for the background jobs before the check (0: the curve's points)
 
 
 def run_load(ctx: Context, opts: LoadRun) -> tuple[bool, str]:
@@ -134,7 +135,7 @@ def run_load(ctx: Context, opts: LoadRun) -> tuple[bool, str]:
         if driver:
             driver.join(timeout=180)
         say(f"Locust done in {wall:.0f}s (exit {locust_rc}); waiting for the background exports")
-        exports_wait = wait_exports(ctx, opts.db, since)
+        exports_wait = wait_exports(ctx, opts.db, since, timeout=opts.jobs_timeout)
         if driver:
             driver.finish()
         intents = out / "intents.json"
