@@ -5,7 +5,8 @@
     python3 -m dev.load_capacity --users 10 25 --servers 1 2 --duration 60 [--db client_hub_bench]
 
 Each point is one `make load` run (dev/load.py, no faults; the module is upgraded once, before the
-first) that does not wait for the background jobs (receipts, exports) to finish: `make load` checks those. After each, var/load/capacity.csv and var/load/capacity.md are written again (an interrupted
+first) that does not wait for the background jobs (receipts, exports) to finish: `make load` checks
+those. After each, var/load/capacity.csv and var/load/capacity.md are written again (an interrupted
 curve keeps its points); the Markdown table for the README's capacity curve is printed at the end.
 """
 from __future__ import annotations
